@@ -1,0 +1,87 @@
+import { execa, type Options } from 'execa';
+import { SbxError } from '../errors.js';
+import { dockerError } from './classify.js';
+
+export interface DockerOptions {
+  /** docker binary; default $SBX_DOCKER or "docker". */
+  bin?: string;
+  /** --context NAME passed to every call. */
+  context?: string;
+  /** Called with every argv before it runs (for -v); the argv never holds secrets. */
+  onCommand?: (argv: readonly string[]) => void;
+}
+
+export interface RunOptions {
+  input?: string;
+  /** Resolve instead of throwing when docker exits non-zero. */
+  allowFailure?: boolean;
+  timeoutMs?: number;
+  /** Describes the step in error messages, e.g. "create container app". */
+  what?: string;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** The only place sbx spawns docker. Typed calls live in docker/*.ts on top of run(). */
+export class Docker {
+  readonly bin: string;
+  readonly context?: string;
+  private readonly onCommand?: (argv: readonly string[]) => void;
+
+  constructor(opts: DockerOptions = {}) {
+    this.bin = opts.bin ?? process.env.SBX_DOCKER ?? 'docker';
+    this.context = opts.context;
+    this.onCommand = opts.onCommand;
+  }
+
+  /** The argv sbx would run for these docker arguments (global flags included). */
+  argv(args: readonly string[]): string[] {
+    return [this.bin, ...(this.context ? ['--context', this.context] : []), ...args];
+  }
+
+  async run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const [file, ...rest] = this.argv(args);
+    this.onCommand?.([file, ...rest]);
+    const execOpts: Options = {
+      reject: false,
+      input: opts.input,
+      timeout: opts.timeoutMs,
+      stripFinalNewline: true,
+      env: { DOCKER_CLI_HINTS: 'false' },
+    };
+    let res;
+    try {
+      res = await execa(file, rest, execOpts);
+    } catch (e) {
+      throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${(e as Error).message}`);
+    }
+    if ((res as { code?: string }).code === 'ENOENT' || (res.failed && res.exitCode === undefined && !res.timedOut)) {
+      throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: not found (set SBX_DOCKER or install the docker CLI)`);
+    }
+    if (res.timedOut) {
+      throw new SbxError('DOCKER_FAILED', `${opts.what ?? `docker ${args[0]}`}: timed out after ${opts.timeoutMs} ms`);
+    }
+    const out: RunResult = { stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), exitCode: res.exitCode ?? 1 };
+    if (out.exitCode !== 0 && !opts.allowFailure) throw dockerError(args, out.stderr, opts.what);
+    return out;
+  }
+
+  /** Run a command whose stdout is one JSON document per line (e.g. --format '{{json .}}'). */
+  async jsonLines<T>(args: readonly string[], opts: RunOptions = {}): Promise<T[]> {
+    const { stdout } = await this.run(args, opts);
+    return stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as T);
+  }
+
+  /** Run a command whose stdout is one JSON document (e.g. inspect). */
+  async json<T>(args: readonly string[], opts: RunOptions = {}): Promise<T> {
+    const { stdout } = await this.run(args, opts);
+    return JSON.parse(stdout) as T;
+  }
+}

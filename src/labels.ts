@@ -1,0 +1,23 @@
+/** Docker labels are sbx's only state (SPEC §2). The prefix is owned by the project. */
+export const LABEL_PREFIX = 'dev.sbx';
+export const L = {
+  sandbox: `${LABEL_PREFIX}.sandbox`,
+  /** "infra" | "container" | "network" | "volume" */
+  role: `${LABEL_PREFIX}.role`,
+  container: `${LABEL_PREFIX}.container`,
+  volume: `${LABEL_PREFIX}.volume`,
+  configHash: `${LABEL_PREFIX}.config-hash`,
+  createdAt: `${LABEL_PREFIX}.created-at`,
+  expiresAt: `${LABEL_PREFIX}.expires-at`,
+  /** Comma-separated ossfs mount keys this container uses. */
+  mountKeys: `${LABEL_PREFIX}.ossfs-mounts`,
+  /** Comma-separated staging bind mounts (safe sub_path) this container uses. */
+  stagedMounts: `${LABEL_PREFIX}.staged-mounts`,
+  /** The manifest document (JSON, secrets removed); on the infra container. */
+  spec: `${LABEL_PREFIX}.spec`,
+  /** Set on a named volume that sbx created for pvc `create: true`. */
+  createdBy: `${LABEL_PREFIX}.created-by`,
+  /** Marks objects that an apply created but has not finished; gc removes them if the apply died. */
+  applyRun: `${LABEL_PREFIX}.apply-run`,
+  version: `${LABEL_PREFIX}.version`,
+} as const;
