@@ -9,10 +9,15 @@ export const L = {
   configHash: `${LABEL_PREFIX}.config-hash`,
   createdAt: `${LABEL_PREFIX}.created-at`,
   expiresAt: `${LABEL_PREFIX}.expires-at`,
-  /** Comma-separated ossfs mount keys this container uses. */
-  mountKeys: `${LABEL_PREFIX}.ossfs-mounts`,
-  /** Comma-separated staging bind mounts (safe sub_path) this container uses. */
+  /** Prefix: "dev.sbx.ossfs.<key>=1" on every container using that ossfs mount (its users are derived from this). */
+  ossfsUser: `${LABEL_PREFIX}.ossfs`,
+  /** JSON list of the ossfs mount keys this container uses (readable without knowing the keys). */
+  ossfsKeys: `${LABEL_PREFIX}.ossfs-keys`,
+  /** JSON list of the staging bind mounts (safe sub_path) this container uses. */
   stagedMounts: `${LABEL_PREFIX}.staged-mounts`,
+  /** JSON list of resolved mounts for `sbx get`: backend, volume, source, target, ro. */
+  mounts: `${LABEL_PREFIX}.mounts`,
+  egress: `${LABEL_PREFIX}.egress`,
   /** The manifest document (JSON, secrets removed); on the infra container. */
   spec: `${LABEL_PREFIX}.spec`,
   /** Set on a named volume that sbx created for pvc `create: true`. */

@@ -12,7 +12,7 @@ export interface DockerOptions {
 }
 
 export interface RunOptions {
-  input?: string;
+  input?: string | Uint8Array;
   /** Resolve instead of throwing when docker exits non-zero. */
   allowFailure?: boolean;
   timeoutMs?: number;
@@ -68,6 +68,36 @@ export class Docker {
     const out: RunResult = { stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), exitCode: res.exitCode ?? 1 };
     if (out.exitCode !== 0 && !opts.allowFailure) throw dockerError(args, out.stderr, opts.what);
     return out;
+  }
+
+  /** Run docker attached to this terminal (exec -it); resolves with docker's exit code. */
+  async interactive(args: readonly string[]): Promise<number> {
+    const [file, ...rest] = this.argv(args);
+    this.onCommand?.([file, ...rest]);
+    const res = await execa(file, rest, { reject: false, stdio: 'inherit', env: { DOCKER_CLI_HINTS: 'false' } });
+    if ((res as { code?: string }).code === 'ENOENT') throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: not found`);
+    return res.exitCode ?? 1;
+  }
+
+  /** Stream docker's output line by line (logs -f); resolves with docker's exit code. */
+  async stream(args: readonly string[], onLine: (line: string, stream: 'stdout' | 'stderr') => void): Promise<number> {
+    const [file, ...rest] = this.argv(args);
+    this.onCommand?.([file, ...rest]);
+    const child = execa(file, rest, { reject: false, buffer: false, env: { DOCKER_CLI_HINTS: 'false' } });
+    const pump = async (src: AsyncIterable<unknown> | null | undefined, name: 'stdout' | 'stderr') => {
+      if (!src) return;
+      let rest = '';
+      for await (const chunk of src) {
+        const text = rest + String(chunk);
+        const lines = text.split('\n');
+        rest = lines.pop() ?? '';
+        for (const l of lines) onLine(l, name);
+      }
+      if (rest) onLine(rest, name);
+    };
+    await Promise.all([pump(child.stdout, 'stdout'), pump(child.stderr, 'stderr')]);
+    const res = await child;
+    return res.exitCode ?? 1;
   }
 
   /** Run a command whose stdout is one JSON document per line (e.g. --format '{{json .}}'). */

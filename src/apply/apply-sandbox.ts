@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { containerCreateArgs, infraCreateArgs, networkCreateArgs, tmpfsVolumeCreateArgs } from '../docker/args.js';
+import type { Docker } from '../docker/engine.js';
+import { engineInfo, supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
+import { ensurePauseImage, pauseImageRef } from '../docker/pause-image.js';
+import { withLocks } from '../lock.js';
+import type { Sandbox } from '../manifest/model.js';
+import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
+import { observe } from '../plan/observe.js';
+import { describeStep, isNoop, reconcile, type Plan, type Step } from '../plan/reconcile.js';
+import { rootfsSizeBytes } from '../plan/tmp-budget.js';
+import type { Reporter } from '../ui/reporter.js';
+import { createMountProvider, ossfsKeyFor, plannedMounts, preflight } from '../volumes/index.js';
+import { stateDir, type BackendContext } from '../volumes/types.js';
+import { executePlan, mountLabels } from './execute.js';
+
+export interface ApplyOptions {
+  docker: Docker;
+  reporter: Reporter;
+  dryRun: boolean;
+  interrupted?: () => boolean;
+  lockTimeoutMs?: number;
+}
+
+export interface PlannedStep {
+  action: string;
+  resource: string;
+  cause: string;
+  argv?: string[];
+}
+
+export interface ApplyResult {
+  id: string;
+  changed: boolean;
+  steps: PlannedStep[];
+  unchanged: string[];
+  warnings: string[];
+}
+
+export const LOCK_TIMEOUT_MS = 120_000;
+
+export async function applySandbox(sandbox: Sandbox, o: ApplyOptions): Promise<ApplyResult> {
+  const warnings = sandboxWarnings(sandbox);
+  if (o.dryRun) return planOnly(sandbox, o, warnings);
+  return withLocks([`sandbox-${sandbox.id}`], () => converge(sandbox, o, warnings), { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS });
+}
+
+async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
+  const run = randomBytes(4).toString('hex');
+  const observed = await observe(o.docker, sandbox.id);
+  const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
+  const plan = reconcile(desired, observed, run);
+  if (isNoop(plan)) return { id: sandbox.id, changed: false, steps: [], unchanged: plan.unchanged, warnings };
+
+  const toCreate = createdContainers(plan);
+  const info = toCreate.length ? await engineInfo(o.docker) : undefined;
+  const ctx = backendContext(o, sandbox.id, info);
+  // Every check that can fail on bad input runs before anything is created.
+  await preflight(ctx, desired, toCreate);
+  const ossfsKeys = [...new Set(toCreate.flatMap((c) => c.mounts.map((m) => m.ossfsKey).filter((k): k is string => Boolean(k))))];
+  const mounts = createMountProvider(ctx, desired);
+  await withLocks(
+    ossfsKeys.map((k) => `ossfs-${k}`),
+    () =>
+      executePlan(plan, desired, {
+        docker: o.docker,
+        reporter: o.reporter,
+        pauseImage: () => ensurePauseImage(o.docker),
+        mounts,
+        rootfsSizeBytes: info && supportsRootfsLimit(info) ? (dc) => rootfsSizeBytes(dc.spec.resource.ephemeralStorageBytes) : undefined,
+        interrupted: o.interrupted,
+      }),
+    { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
+  );
+  if (info && !supportsRootfsLimit(info)) {
+    warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and volumes are`);
+  }
+  return { id: sandbox.id, changed: true, steps: plan.steps.map((s) => planned(s, desired)), unchanged: plan.unchanged, warnings };
+}
+
+/** --dry-run: observe and plan, with the docker argv each step would run; no lock, no change. */
+async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
+  const observed = await observe(o.docker, sandbox.id);
+  const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
+  const plan = reconcile(desired, observed, 'dryrun');
+  const toCreate = createdContainers(plan);
+  if (toCreate.length) {
+    const ctx = backendContext(o, sandbox.id, await engineInfo(o.docker));
+    await preflight(ctx, desired, toCreate);
+  }
+  return { id: sandbox.id, changed: !isNoop(plan), steps: plan.steps.map((s) => planned(s, desired, o.docker)), unchanged: plan.unchanged, warnings };
+}
+
+function createdContainers(plan: Plan): DesiredContainer[] {
+  return plan.steps.flatMap((s) => (s.kind === 'create-container' ? [s.container] : []));
+}
+
+function backendContext(o: ApplyOptions, id: string, info?: EngineInfo): BackendContext {
+  return { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), apiVersion: info?.apiVersion ?? '0' };
+}
+
+function planned(s: Step, desired: DesiredSandbox, docker?: Docker): PlannedStep {
+  const { action, resource } = describeStep(s);
+  const out: PlannedStep = { action, resource, cause: s.cause };
+  if (!docker) return out;
+  const argv = stepArgv(s, desired);
+  if (argv) out.argv = docker.argv(argv);
+  return out;
+}
+
+/** The docker argv of a step as --dry-run shows it (mount sources that only exist at apply time are shown as planned). */
+function stepArgv(s: Step, d: DesiredSandbox): string[] | undefined {
+  switch (s.kind) {
+    case 'create-network':
+      return networkCreateArgs(s.name, d.network!.labels);
+    case 'create-volume':
+      return tmpfsVolumeCreateArgs(s.volume);
+    case 'create-infra':
+      return infraCreateArgs(d.infra, d.network?.name, pauseImageRef());
+    case 'create-container': {
+      const mounts = plannedMounts(s.container, d, stateDir());
+      return containerCreateArgs(s.container, mounts, { ...s.container.labels, ...mountLabels(mounts) }, { infraName: d.infra.name });
+    }
+    case 'start-container':
+      return ['start', s.name];
+    case 'stash-container':
+      return ['rename', s.name, s.to];
+    case 'remove-container':
+      return ['rm', '--force', '--volumes', s.name];
+    case 'remove-volume':
+      return ['volume', 'rm', s.name];
+    case 'remove-network':
+      return ['network', 'rm', s.name];
+  }
+}
+
+function sandboxWarnings(sandbox: Sandbox): string[] {
+  const w: string[] = [];
+  if (!sandbox.egress && sandbox.ports.length) {
+    w.push(`sandbox ${sandbox.id}: ports are not published because egress is false (the sandbox has only loopback); set egress: true to publish them`);
+  }
+  return w;
+}

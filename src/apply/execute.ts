@@ -1,0 +1,175 @@
+import { containerCreateArgs, infraCreateArgs, networkCreateArgs, tmpfsVolumeCreateArgs } from '../docker/args.js';
+import type { Docker } from '../docker/engine.js';
+import { SbxError } from '../errors.js';
+import { L } from '../labels.js';
+import type { DesiredContainer, DesiredSandbox } from '../plan/desired.js';
+import { describeStep, type ContainerResources, type Plan, type Step } from '../plan/reconcile.js';
+import type { Reporter } from '../ui/reporter.js';
+import type { PreparedMount } from '../volumes/types.js';
+
+/** Resolves a container's mounts right before it is created (backends: tmpfs, pvc, host, ossfs). */
+export interface MountProvider {
+  prepare(dc: DesiredContainer): Promise<PreparedMount[]>;
+  /** After `docker create`: the engine's view of the mounts must match what was checked. */
+  verify(containerName: string, mounts: PreparedMount[]): Promise<void>;
+  /** Undo prepare() (staging binds) when the container could not be created. */
+  release(mounts: PreparedMount[]): Promise<void>;
+  /** Release host-side resources (staging binds, unused ossfs mounts) of containers that were removed. */
+  afterRemove(resources: ContainerResources[]): Promise<void>;
+}
+
+export interface ExecuteOptions {
+  docker: Docker;
+  reporter: Reporter;
+  pauseImage: () => Promise<string>;
+  mounts: MountProvider;
+  rootfsSizeBytes?: (dc: DesiredContainer) => number | undefined;
+  interrupted?: () => boolean;
+}
+
+/** What this run created; removed again if the run fails. */
+interface Created {
+  containers: string[];
+  volumes: string[];
+  networks: string[];
+  prepared: PreparedMount[];
+}
+
+export async function executePlan(plan: Plan, desired: DesiredSandbox, o: ExecuteOptions): Promise<void> {
+  const created: Created = { containers: [], volumes: [], networks: [], prepared: [] };
+  const stashed: Extract<Step, { kind: 'stash-container' }>[] = [];
+  const phase = (k: Step['kind'][]) => plan.steps.filter((s) => k.includes(s.kind));
+
+  try {
+    for (const s of phase(['stash-container'])) {
+      await step(o, s, async () => {
+        const st = s as Extract<Step, { kind: 'stash-container' }>;
+        if (st.wasRunning) await o.docker.run(['stop', '--time', '2', st.name], { what: `stop container ${st.name}` });
+        await o.docker.run(['rename', st.name, st.to], { what: `rename container ${st.name}` });
+        stashed.push(st);
+      });
+    }
+    for (const s of phase(['create-network'])) {
+      const name = (s as Extract<Step, { kind: 'create-network' }>).name;
+      await step(o, s, async () => {
+        await o.docker.run(networkCreateArgs(name, desired.network!.labels), { what: `create network ${name}` });
+        created.networks.push(name);
+      });
+    }
+    await Promise.all(
+      phase(['create-volume']).map((s) =>
+        step(o, s, async () => {
+          const v = (s as Extract<Step, { kind: 'create-volume' }>).volume;
+          await o.docker.run(tmpfsVolumeCreateArgs(v), { what: `create volume ${v.volume}` });
+          created.volumes.push(v.name);
+        }),
+      ),
+    );
+    for (const s of phase(['create-infra'])) {
+      await step(o, s, async () => {
+        const image = await o.pauseImage();
+        await o.docker.run(infraCreateArgs(desired.infra, desired.network?.name, image), { what: 'create infra container' });
+        created.containers.push(desired.infra.name);
+        await o.docker.run(['start', desired.infra.name], { what: 'start infra container' });
+      });
+    }
+    checkInterrupted(o);
+    await Promise.all([
+      ...phase(['create-container']).map((s) =>
+        step(o, s, () => createContainer((s as Extract<Step, { kind: 'create-container' }>).container, desired, o, created)),
+      ),
+      ...phase(['start-container']).map((s) =>
+        step(o, s, async () => {
+          await o.docker.run(['start', (s as Extract<Step, { kind: 'start-container' }>).name], { what: `start ${describeStep(s).resource}` });
+        }),
+      ),
+    ]);
+    checkInterrupted(o);
+  } catch (err) {
+    await rollback(o, created, stashed);
+    throw err;
+  }
+
+  // Phase 3: the new sandbox runs; what it replaced can go. Failures here leave debris that gc removes, not a broken sandbox.
+  const leftovers = phase(['remove-container', 'remove-volume', 'remove-network']);
+  const containers = leftovers.filter((s) => s.kind === 'remove-container');
+  if (containers.length) {
+    const removed = containers as Extract<Step, { kind: 'remove-container' }>[];
+    await step(o, containers[0], async () => {
+      await o.docker.run(['rm', '--force', '--volumes', ...removed.map((s) => s.name)], { what: 'remove replaced containers' });
+      await o.mounts.afterRemove(removed.map((s) => s.resources));
+    });
+  }
+  for (const s of leftovers.filter((s) => s.kind !== 'remove-container')) {
+    await step(o, s, async () => {
+      const name = (s as { name: string }).name;
+      await o.docker.run(s.kind === 'remove-volume' ? ['volume', 'rm', name] : ['network', 'rm', name], { what: `remove ${name}` });
+    });
+  }
+}
+
+async function createContainer(dc: DesiredContainer, desired: DesiredSandbox, o: ExecuteOptions, created: Created): Promise<void> {
+  const mounts = await o.mounts.prepare(dc);
+  created.prepared.push(...mounts);
+  const labels = { ...dc.labels, ...mountLabels(mounts) };
+  const args = containerCreateArgs(dc, mounts, labels, { infraName: desired.infra.name, rootfsSizeBytes: o.rootfsSizeBytes?.(dc) });
+  const needsVerify = mounts.some((m) => m.expectedSource);
+  if (!needsVerify) {
+    args.splice(0, 1, 'run', '--detach');
+    // `docker run` may fail after creating the container; the name is ours either way, so remember it first.
+    created.containers.push(dc.dockerName);
+    await o.docker.run(args, { what: `create container ${dc.name}` });
+    return;
+  }
+  created.containers.push(dc.dockerName);
+  await o.docker.run(args, { what: `create container ${dc.name}` });
+  await o.mounts.verify(dc.dockerName, mounts);
+  await o.docker.run(['start', dc.dockerName], { what: `start container ${dc.name}` });
+}
+
+export function mountLabels(mounts: PreparedMount[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (mounts.length) {
+    out[L.mounts] = JSON.stringify(
+      mounts.map((m) => ({ volume: m.volume, backend: m.backend, source: m.displaySource, target: m.mount.target, readOnly: m.mount.readOnly })),
+    );
+  }
+  const staged = mounts.map((m) => m.stagingPath).filter((p): p is string => Boolean(p));
+  if (staged.length) out[L.stagedMounts] = JSON.stringify(staged);
+  const keys = [...new Set(mounts.map((m) => m.ossfsKey).filter((k): k is string => Boolean(k)))];
+  if (keys.length) out[L.ossfsKeys] = JSON.stringify(keys);
+  return out;
+}
+
+async function step(o: ExecuteOptions, s: Step, fn: () => Promise<void>): Promise<void> {
+  const { action, resource } = describeStep(s);
+  const t0 = Date.now();
+  o.reporter.step({ action, resource, cause: s.cause, status: 'start' });
+  try {
+    await fn();
+    o.reporter.step({ action, resource, status: 'done', elapsedMs: Date.now() - t0 });
+  } catch (err) {
+    o.reporter.step({ action, resource, status: 'error', error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+function checkInterrupted(o: ExecuteOptions): void {
+  if (o.interrupted?.()) throw new SbxError('INTERRUPTED', 'interrupted', { exitCode: 130 });
+}
+
+/** Remove what this run created (containers first), then put stashed containers back. Best effort, never throws. */
+async function rollback(o: ExecuteOptions, created: Created, stashed: Extract<Step, { kind: 'stash-container' }>[]): Promise<void> {
+  const quiet = { allowFailure: true };
+  if (created.containers.length) {
+    o.reporter.info(`rolling back: removing ${created.containers.length} container(s) this apply created`);
+    await o.docker.run(['rm', '--force', '--volumes', ...created.containers], quiet);
+  }
+  await o.mounts.release(created.prepared).catch(() => undefined);
+  if (created.volumes.length) await o.docker.run(['volume', 'rm', '--force', ...created.volumes], quiet);
+  for (const n of created.networks) await o.docker.run(['network', 'rm', n], quiet);
+  for (const s of stashed.reverse()) {
+    await o.docker.run(['rename', s.to, s.name], quiet);
+    if (s.wasRunning) await o.docker.run(['start', s.name], quiet);
+  }
+}

@@ -1,0 +1,74 @@
+import { SbxError } from '../errors.js';
+import { L } from '../labels.js';
+import { sandboxesFrom } from '../lifecycle/status.js';
+import { observeContainers } from '../plan/observe.js';
+import { toJson, toYaml } from '../ui/format.js';
+import { renderTable } from '../ui/table.js';
+import type { Ctx } from './context.js';
+import { toData } from './ls.js';
+
+interface InspectedContainer {
+  Name: string;
+  Config: { Labels: Record<string, string> };
+  NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+}
+
+interface MountLabel {
+  volume: string;
+  backend: string;
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export async function run(ctx: Ctx, id: string): Promise<void> {
+  const format = ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
+  const [status] = sandboxesFrom(await observeContainers(ctx.docker, id));
+  if (!status) throw new SbxError('NOT_FOUND', `sandbox ${id} not found`);
+  if (format === 'name') return ctx.print(status.id);
+  const names = [status.infra?.name, ...status.containers.map((c) => c.dockerName)].filter((n): n is string => Boolean(n));
+  const inspected = await ctx.docker.json<InspectedContainer[]>(['inspect', '--type', 'container', ...names]);
+  const infra = inspected.find((c) => c.Config.Labels[L.role] === 'infra');
+
+  if (format === 'yaml') {
+    // The manifest as applied (secrets were never stored), ready to re-apply.
+    const spec = infra?.Config.Labels[L.spec];
+    if (!spec) throw new SbxError('NOT_FOUND', `sandbox ${id} has no stored manifest (infra container missing)`);
+    return ctx.print(toYaml(JSON.parse(spec)));
+  }
+
+  const mounts = inspected.flatMap((c) => {
+    const label = c.Config.Labels[L.mounts];
+    const container = c.Config.Labels[L.container];
+    return label ? (JSON.parse(label) as MountLabel[]).map((m) => ({ container, ...m })) : [];
+  });
+  const ports = Object.entries(infra?.NetworkSettings.Ports ?? {}).flatMap(([port, binds]) =>
+    (binds ?? []).map((b) => ({ container: port, host: `${b.HostIp || '0.0.0.0'}:${b.HostPort}` })),
+  );
+  const data = { ...toData(status), mounts, ports };
+  if (format === 'json') return ctx.print(toJson(data));
+
+  const out: string[] = [];
+  out.push(`Sandbox:   ${status.id}`);
+  out.push(`Status:    ${status.status}`);
+  out.push(`Egress:    ${status.egress}`);
+  out.push(`Created:   ${status.createdAt ?? '-'}`);
+  out.push(`Expires:   ${status.expiresAt ?? 'never'}${status.expired ? ' (expired)' : ''}`);
+  out.push('', 'Containers:');
+  out.push(indent(renderTable(['NAME', 'STATE', 'STATUS'], status.containers.map((c) => [c.name, c.state, c.status]))));
+  out.push('Mounts:');
+  out.push(
+    mounts.length
+      ? indent(renderTable(['CONTAINER', 'VOLUME', 'BACKEND', 'SOURCE', 'TARGET', 'MODE'], mounts.map((m) => [m.container, m.volume, m.backend, m.source, m.target, m.readOnly ? 'ro' : 'rw'])))
+      : '  (none)\n',
+  );
+  out.push('Ports:');
+  out.push(ports.length ? indent(renderTable(['CONTAINER', 'HOST'], ports.map((p) => [p.container, p.host]))) : '  (none)\n');
+  ctx.print(out.join('\n'));
+}
+
+const indent = (t: string) =>
+  t
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');

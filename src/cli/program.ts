@@ -1,0 +1,136 @@
+import { Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { Ctx } from './context.js';
+
+const require = createRequire(import.meta.url);
+const VERSION = (require('../../package.json') as { version: string }).version;
+
+/** Command modules are imported only when their command runs, so `sbx validate` starts fast. */
+type Loader = () => Promise<{ run: (ctx: Ctx, ...args: any[]) => Promise<void> }>;
+function action(load: Loader) {
+  return async (...args: any[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const ctx = Ctx.from(cmd);
+    const mod = await load();
+    await mod.run(ctx, ...args.slice(0, -1));
+  };
+}
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+export function buildProgram(): Command {
+  const program = new Command('sbx')
+    .description('Run resource-bounded multi-container sandboxes with real storage on Docker from a YAML manifest.')
+    .version(VERSION, '--version')
+    .addOption(new Option('-o, --output <format>', 'output format where the output is data: table|wide|json|yaml|name'))
+    .option('--context <name>', 'docker context to use (DOCKER_HOST is honoured too)')
+    .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'plain', 'json', 'quiet']).default('auto'))
+    .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
+    .option('-v, --verbose', 'print every docker/ossfs command line (secrets redacted)')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions()
+    .addHelpText(
+      'after',
+      examples([
+        'sbx validate -f sandbox.yaml',
+        'sbx apply -f sandbox.yaml --wait',
+        'sbx ls',
+        'sbx exec demo -- sh -c "echo hi"',
+        'sbx delete demo',
+      ]),
+    );
+  program.configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('validate')
+    .description('validate manifests; needs no Docker engine')
+    .requiredOption('-f, --filename <path...>', 'manifest file, directory, or - for stdin')
+    .addHelpText('after', examples(['sbx validate -f sandbox.yaml', 'cat sandbox.yaml | sbx validate -f - -o json']))
+    .action(action(() => import('./validate.js')));
+
+  program
+    .command('apply')
+    .description('create or converge sandboxes to the manifest')
+    .requiredOption('-f, --filename <path...>', 'manifest file, directory, or - for stdin')
+    .option('--dry-run', 'print the plan (each step with its cause and docker argv) and change nothing')
+    .option('--wait', 'wait until every container runs and the readiness probe passes')
+    .option('--timeout <duration>', 'how long --wait waits (e.g. 90s, 2m)', '2m')
+    .addHelpText('after', examples(['sbx apply -f sandbox.yaml', 'sbx apply -f sandbox.yaml --dry-run', 'sbx apply -f dir/ --wait --timeout 5m']))
+    .action(action(() => import('./apply.js')));
+
+  program
+    .command('delete')
+    .description('remove sandboxes: containers, infra, network, tmpfs volumes, unused ossfs mounts')
+    .argument('[ids...]', 'sandbox ids')
+    .option('-f, --filename <path...>', 'delete the sandboxes of these manifests')
+    .option('--all', 'delete every sandbox')
+    .option('--volumes', 'also remove pvc volumes that sbx created (create: true) and nothing else uses')
+    .addHelpText('after', examples(['sbx delete demo', 'sbx delete -f sandbox.yaml', 'sbx delete --all']))
+    .action(action(() => import('./delete.js')));
+
+  program
+    .command('ls')
+    .alias('list')
+    .description('list sandboxes')
+    .option('-a, --all', 'include expired and failed sandboxes in the default view')
+    .option('-q, --quiet', 'print ids only')
+    .addHelpText('after', examples(['sbx ls', 'sbx ls -q', 'sbx ls -o json']))
+    .action(action(() => import('./ls.js')));
+
+  program
+    .command('get')
+    .description('show one sandbox: containers, mounts, ports, expiry')
+    .argument('<id>', 'sandbox id')
+    .addHelpText('after', examples(['sbx get demo', 'sbx get demo -o yaml > demo.yaml   # export the manifest']))
+    .action(action(() => import('./get.js')));
+
+  program
+    .command('logs')
+    .description('print container logs')
+    .argument('<id>', 'sandbox id')
+    .argument('[container]', 'container name (default: all)')
+    .option('-f, --follow', 'follow log output')
+    .option('--tail <n>', 'lines from the end of each log')
+    .option('--timestamps', 'show timestamps')
+    .addHelpText('after', examples(['sbx logs demo', 'sbx logs demo app -f --tail 20']))
+    .action(action(() => import('./logs.js')));
+
+  program
+    .command('exec')
+    .description('run a command in a container of a sandbox; its exit code is passed through')
+    .argument('<id>', 'sandbox id')
+    .argument('<command...>', 'command and arguments (after --)')
+    .option('-c, --container <name>', 'container (default: the first one)')
+    .option('-i, --interactive', 'keep stdin open')
+    .option('-t, --tty', 'allocate a terminal')
+    .passThroughOptions()
+    .addHelpText('after', examples(['sbx exec demo -- ls /', 'sbx exec demo -c reader -- cat /var/www/html/x']))
+    .action(action(() => import('./exec.js')));
+
+  program
+    .command('gc')
+    .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead ossfs mounts')
+    .option('--dry-run', 'print what would be removed')
+    .addHelpText('after', examples(['sbx gc', 'sbx gc --dry-run']))
+    .action(action(() => import('./gc.js')));
+
+  program
+    .command('render')
+    .description('render manifests for another target (kubernetes)')
+    .requiredOption('-f, --filename <path...>', 'manifest file, directory, or - for stdin')
+    .addOption(new Option('--target <target>', 'target platform').choices(['kubernetes']).default('kubernetes'))
+    .option('--secrets-from-env', 'fill the OSS Secret from OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET instead of placeholders')
+    .addHelpText('after', examples(['sbx render -f sandbox.yaml --target kubernetes > pod.yaml']))
+    .action(action(() => import('./render.js')));
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .argument('<shell>', 'bash or zsh')
+    .addHelpText('after', examples(['source <(sbx completion bash)']))
+    .action(action(() => import('./completion.js')));
+
+  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: (str, write) => write(str) });
+  return program;
+}

@@ -1,0 +1,35 @@
+import type { Docker } from './engine.js';
+
+export interface EngineInfo {
+  apiVersion: string;
+  driver: string;
+  backingFs: string;
+}
+
+/** Two read-only calls, made only when an apply has containers to create. */
+export async function engineInfo(docker: Docker): Promise<EngineInfo> {
+  const [version, info] = await Promise.all([
+    docker.run(['version', '--format', '{{.Server.APIVersion}}']),
+    docker.run(['info', '--format', '{{.Driver}}\t{{json .DriverStatus}}']),
+  ]);
+  const [driver, statusJson] = info.stdout.split('\t');
+  let backingFs = '';
+  try {
+    const status = JSON.parse(statusJson) as [string, string][] | null;
+    backingFs = status?.find(([k]) => k === 'Backing Filesystem')?.[1] ?? '';
+  } catch {
+    /* older engines print no JSON here */
+  }
+  return { apiVersion: version.stdout.trim(), driver: driver.trim(), backingFs };
+}
+
+/** overlay2 enforces --storage-opt size= only on xfs with project quotas. */
+export function supportsRootfsLimit(info: EngineInfo): boolean {
+  return info.driver === 'overlay2' && info.backingFs === 'xfs';
+}
+
+export function apiAtLeast(info: EngineInfo, want: string): boolean {
+  const [a, b] = info.apiVersion.split('.').map(Number);
+  const [x, y] = want.split('.').map(Number);
+  return a > x || (a === x && b >= y);
+}

@@ -1,0 +1,56 @@
+import type { Docker } from '../docker/engine.js';
+import { withLocks } from '../lock.js';
+import { L } from '../labels.js';
+import { observe } from '../plan/observe.js';
+import { containerResources } from '../plan/reconcile.js';
+import type { Reporter } from '../ui/reporter.js';
+import { releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
+import { stateDir, type BackendContext } from '../volumes/types.js';
+import { LOCK_TIMEOUT_MS } from '../apply/apply-sandbox.js';
+
+export interface DeleteOptions {
+  docker: Docker;
+  reporter: Reporter;
+  /** Also remove pvc volumes this sandbox created (create: true) that nothing else uses. */
+  volumes?: boolean;
+  lockTimeoutMs?: number;
+}
+
+/** Remove every Docker object labelled with the sandbox id and the host-side mounts only it used. Returns false when nothing was found. */
+export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boolean> {
+  const timeoutMs = o.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
+  return withLocks(
+    [`sandbox-${id}`],
+    async () => {
+      const observed = await observe(o.docker, id);
+      const found = observed.containers.length + observed.networks.length + observed.volumes.length > 0;
+      const ctx: BackendContext = { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), apiVersion: '0' };
+      if (!found) {
+        if (o.volumes) await removeCreatedPvcVolumes(ctx);
+        return false;
+      }
+      const resources = observed.containers.map(containerResources);
+      const keys = [...new Set(resources.flatMap((r) => r.ossfsKeys))];
+      await withLocks(
+        keys.map((k) => `ossfs-${k}`),
+        async () => {
+          if (observed.containers.length) {
+            const t0 = Date.now();
+            await o.docker.run(['rm', '--force', '--volumes', ...observed.containers.map((c) => c.name)], { what: `remove containers of ${id}` });
+            o.reporter.step({ action: 'remove', resource: `${observed.containers.length} container(s) of ${id}`, status: 'done', elapsedMs: Date.now() - t0 });
+          }
+          await releaseContainerResources(ctx, resources);
+        },
+        { timeoutMs },
+      );
+      const volumes = observed.volumes.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name);
+      await Promise.all([
+        volumes.length ? o.docker.run(['volume', 'rm', '--force', ...volumes], { what: `remove volumes of ${id}` }) : undefined,
+        ...observed.networks.map((n) => o.docker.run(['network', 'rm', n.name], { what: `remove network ${n.name}` })),
+      ]);
+      if (o.volumes) await removeCreatedPvcVolumes(ctx);
+      return true;
+    },
+    { timeoutMs },
+  );
+}

@@ -1,0 +1,140 @@
+import type { Container, Sandbox, Volume, VolumeMount } from '../manifest/model.js';
+import { L } from '../labels.js';
+import { configHash } from './hash.js';
+import { containerName, hostnameFor, infraName, networkName, tmpfsVolumeName } from './names.js';
+
+/** What a sandbox should look like on Docker, derived purely from the manifest. */
+export interface DesiredSandbox {
+  id: string;
+  sandbox: Sandbox;
+  infra: DesiredInfra;
+  network?: { name: string; labels: Record<string, string> };
+  tmpfsVolumes: DesiredTmpfsVolume[];
+  containers: DesiredContainer[];
+}
+
+export interface DesiredInfra {
+  name: string;
+  hash: string;
+  hostname: string;
+  labels: Record<string, string>;
+  /** Ports published on the infra container (egress: true only; loopback-only sandboxes have no ports). */
+  publish: string[];
+}
+
+export interface DesiredTmpfsVolume {
+  volume: string;
+  name: string;
+  hash: string;
+  sizeBytes: number;
+  labels: Record<string, string>;
+}
+
+export interface DesiredContainer {
+  name: string;
+  dockerName: string;
+  hash: string;
+  spec: Container;
+  mounts: DesiredMount[];
+  labels: Record<string, string>;
+}
+
+/** A volume mount before its backend resolves it to a Docker mount. */
+export interface DesiredMount {
+  index: number;
+  mount: VolumeMount;
+  volume: Volume;
+  /** tmpfs volumes: the Docker volume name. */
+  tmpfsVolumeName?: string;
+  /** ossfs volumes: the mount key (from the resolved identity, credentials' key id included). */
+  ossfsKey?: string;
+}
+
+export interface DesiredOptions {
+  /** Mount key of an ossfs volume mount; computed by the ossfs backend (needs env credentials). */
+  ossfsKey?: (vol: Extract<Volume, { kind: 'ossfs' }>, vm: VolumeMount) => string;
+  pauseImage: string;
+  now?: Date;
+}
+
+export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredSandbox {
+  const id = sandbox.id;
+  const userLabels = sandbox.labels;
+  const base = { ...userLabels, [L.sandbox]: id };
+
+  const publish = sandbox.egress
+    ? sandbox.ports.map((p) => `${p.hostPort ? `${p.hostPort}:` : ''}${p.containerPort}/${p.protocol}`)
+    : [];
+  const infraIdentity = { egress: sandbox.egress, publish, ttl: sandbox.ttlSeconds, image: opts.pauseImage, labels: userLabels };
+  const infraHash = configHash(infraIdentity);
+  const now = opts.now ?? new Date();
+  const infraLabels: Record<string, string> = {
+    ...base,
+    [L.role]: 'infra',
+    [L.configHash]: infraHash,
+    [L.createdAt]: now.toISOString(),
+    [L.spec]: JSON.stringify(sandbox.manifest),
+    [L.egress]: String(sandbox.egress),
+  };
+  if (sandbox.ttlSeconds > 0) infraLabels[L.expiresAt] = new Date(now.getTime() + sandbox.ttlSeconds * 1000).toISOString();
+
+  const tmpfsVolumes: DesiredTmpfsVolume[] = sandbox.volumes
+    .filter((v): v is Extract<Volume, { kind: 'tmpfs' }> => v.kind === 'tmpfs')
+    .map((v) => {
+      const hash = configHash({ size: v.sizeBytes });
+      return {
+        volume: v.name,
+        name: tmpfsVolumeName(id, v.name, hash),
+        hash,
+        sizeBytes: v.sizeBytes,
+        labels: { ...base, [L.role]: 'volume', [L.volume]: v.name, [L.configHash]: hash },
+      };
+    });
+  const tmpfsByVolume = new Map(tmpfsVolumes.map((t) => [t.volume, t]));
+  const volumes = new Map(sandbox.volumes.map((v) => [v.name, v]));
+
+  const containers = sandbox.containers.map((c): DesiredContainer => {
+    const mounts = c.volumeMounts.map((vm, index): DesiredMount => {
+      const volume = volumes.get(vm.name)!;
+      return {
+        index,
+        mount: vm,
+        volume,
+        tmpfsVolumeName: volume.kind === 'tmpfs' ? tmpfsByVolume.get(volume.name)!.name : undefined,
+        ossfsKey: volume.kind === 'ossfs' && opts.ossfsKey ? opts.ossfsKey(volume, vm) : undefined,
+      };
+    });
+    const hash = configHash({ container: c, infra: infraHash, mounts: mounts.map(mountIdentity) });
+    const labels: Record<string, string> = {
+      ...base,
+      [L.role]: 'container',
+      [L.container]: c.name,
+      [L.configHash]: hash,
+    };
+    for (const m of mounts) if (m.ossfsKey) labels[`${L.ossfsUser}.${m.ossfsKey}`] = '1';
+    return { name: c.name, dockerName: containerName(id, c.name), hash, spec: c, mounts, labels };
+  });
+
+  return {
+    id,
+    sandbox,
+    infra: { name: infraName(id), hash: infraHash, hostname: hostnameFor(id), labels: infraLabels, publish },
+    network: sandbox.egress ? { name: networkName(id), labels: { ...base, [L.role]: 'network' } } : undefined,
+    tmpfsVolumes,
+    containers,
+  };
+}
+
+/** The part of a mount that decides whether a container must be recreated (never a secret). */
+function mountIdentity(m: DesiredMount): unknown {
+  const v = m.volume;
+  const backend =
+    v.kind === 'tmpfs'
+      ? { tmpfs: m.tmpfsVolumeName }
+      : v.kind === 'pvc'
+        ? { pvc: v.claimName }
+        : v.kind === 'host'
+          ? { host: v.path }
+          : { ossfs: m.ossfsKey ?? `${v.bucket}/${v.prefix}` };
+  return { ...backend, target: m.mount.mountPath, subPath: m.mount.subPath, ro: m.mount.readOnly };
+}

@@ -1,0 +1,76 @@
+import type { Docker } from '../docker/engine.js';
+import { L } from '../labels.js';
+
+/** Labels every observed object reports (read with {{.Label}} so values may hold commas). */
+const CONTAINER_LABELS = [L.sandbox, L.role, L.container, L.configHash, L.createdAt, L.expiresAt, L.egress, L.ossfsKeys, L.stagedMounts] as const;
+
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  /** created | running | exited | paused | restarting | removing | dead */
+  state: string;
+  status: string;
+  labels: Partial<Record<(typeof CONTAINER_LABELS)[number], string>>;
+}
+
+export interface ObservedObject {
+  name: string;
+  labels: Partial<Record<string, string>>;
+}
+
+export interface Observed {
+  containers: ObservedContainer[];
+  networks: ObservedObject[];
+  volumes: ObservedObject[];
+}
+
+const SEP = '\u001f';
+
+function labelFormat(labels: readonly string[]): string {
+  return labels.map((l) => `{{.Label "${l}"}}`).join(SEP);
+}
+
+function labelsOf(names: readonly string[], values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  names.forEach((n, i) => {
+    if (values[i]) out[n] = values[i];
+  });
+  return out;
+}
+
+/** One `docker ps`: every sbx container (or one sandbox's), with the labels sbx keeps its state in. */
+export async function observeContainers(docker: Docker, sandboxId?: string): Promise<ObservedContainer[]> {
+  const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
+  const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', labelFormat(CONTAINER_LABELS)].join(SEP);
+  const { stdout } = await docker.run(['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, '--format', format]);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id, name, state, status, ...vals] = line.split(SEP);
+      return { id, name, state, status, labels: labelsOf(CONTAINER_LABELS, vals) };
+    });
+}
+
+async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
+  const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
+  const names = [L.sandbox, L.role, L.volume, L.configHash];
+  const { stdout } = await docker.run([kind, 'ls', '--filter', `label=${filter}`, '--format', ['{{.Name}}', labelFormat(names)].join(SEP)]);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [name, ...vals] = line.split(SEP);
+      return { name, labels: labelsOf(names, vals) };
+    });
+}
+
+/** Observe Docker once: three concurrent listing calls, no per-object inspect. */
+export async function observe(docker: Docker, sandboxId?: string): Promise<Observed> {
+  const [containers, networks, volumes] = await Promise.all([
+    observeContainers(docker, sandboxId),
+    observeObjects(docker, 'network', sandboxId),
+    observeObjects(docker, 'volume', sandboxId),
+  ]);
+  return { containers, networks, volumes };
+}
