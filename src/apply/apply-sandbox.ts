@@ -88,7 +88,8 @@ async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
     const ctx = backendContext(o, sandbox.id, await engineInfo(o.docker));
     await preflight(ctx, desired, toCreate);
   }
-  return { id: sandbox.id, changed: !isNoop(plan), steps: plan.steps.map((s) => planned(s, desired, o.docker)), unchanged: plan.unchanged, warnings };
+  const ctx = backendContext(o, sandbox.id);
+  return { id: sandbox.id, changed: !isNoop(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
 }
 
 function createdContainers(plan: Plan): DesiredContainer[] {
@@ -99,17 +100,17 @@ function backendContext(o: ApplyOptions, id: string, info?: EngineInfo): Backend
   return { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), apiVersion: info?.apiVersion ?? '0' };
 }
 
-function planned(s: Step, desired: DesiredSandbox, docker?: Docker): PlannedStep {
+function planned(s: Step, desired: DesiredSandbox, ctx?: BackendContext): PlannedStep {
   const { action, resource } = describeStep(s);
   const out: PlannedStep = { action, resource, cause: s.cause };
-  if (!docker) return out;
-  const argv = stepArgv(s, desired);
-  if (argv) out.argv = docker.argv(argv);
+  if (!ctx) return out;
+  const argv = stepArgv(s, desired, ctx);
+  if (argv) out.argv = ctx.docker.argv(argv);
   return out;
 }
 
 /** The docker argv of a step as --dry-run shows it (mount sources that only exist at apply time are shown as planned). */
-function stepArgv(s: Step, d: DesiredSandbox): string[] | undefined {
+function stepArgv(s: Step, d: DesiredSandbox, ctx: BackendContext): string[] | undefined {
   switch (s.kind) {
     case 'create-network':
       return networkCreateArgs(s.name, d.network!.labels);
@@ -118,7 +119,7 @@ function stepArgv(s: Step, d: DesiredSandbox): string[] | undefined {
     case 'create-infra':
       return infraCreateArgs(d.infra, d.network?.name, pauseImageRef());
     case 'create-container': {
-      const mounts = plannedMounts(s.container, d, stateDir());
+      const mounts = plannedMounts(ctx, s.container);
       return containerCreateArgs(s.container, mounts, { ...s.container.labels, ...mountLabels(mounts) }, { infraName: d.infra.name });
     }
     case 'start-container':

@@ -1,58 +1,87 @@
 import type { MountProvider } from '../apply/execute.js';
-import type { OssfsVolume, VolumeMount } from '../manifest/model.js';
+import { SbxError } from '../errors.js';
+import type { Volume } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount, DesiredSandbox } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
+import type { GcAction, VolumeBackend } from './backend.js';
+import { hostBackend } from './host.js';
+import { ossfsBackend } from './ossfs/index.js';
+import { pvcBackend } from './pvc.js';
+import { tmpfsBackend } from './tmpfs.js';
 import type { BackendContext, PreparedMount } from './types.js';
-import { tmpfsMount } from './tmpfs.js';
+import { verifyMountSources } from './verify.js';
 
-/** Mount key of an ossfs volume mount (pure; reads credentials' key id from the manifest or env). */
-export function ossfsKeyFor(vol: OssfsVolume, vm: VolumeMount): string {
-  return `${vol.bucket}:${vol.prefix}:${vm.subPath ?? ''}`;
+export { ossfsKeyFor } from './ossfs/index.js';
+
+const BACKENDS: Record<Volume['kind'], VolumeBackend> = {
+  tmpfs: tmpfsBackend,
+  pvc: pvcBackend,
+  host: hostBackend,
+  ossfs: ossfsBackend,
+};
+const ORDER = Object.keys(BACKENDS) as Volume['kind'][];
+
+/** Every check that can fail on bad input or host state, for the containers about to be created; no changes. */
+export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, containers: DesiredContainer[]): Promise<void> {
+  const errors: SbxError[] = [];
+  for (const kind of ORDER) {
+    const mounts = containers.flatMap((dc) => dc.mounts.filter((m) => m.volume.kind === kind).map((m) => ({ m, dc })));
+    if (!mounts.length) continue;
+    await BACKENDS[kind].preflight(ctx, mounts).catch((err: unknown) => {
+      if (err instanceof SbxError) errors.push(err);
+      else if (err && typeof err === 'object' && 'errors' in err && Array.isArray((err as { errors: unknown }).errors)) errors.push(...(err as { errors: SbxError[] }).errors);
+      else throw err;
+    });
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length) {
+    const { SbxErrors } = await import('../errors.js');
+    throw new SbxErrors(errors);
+  }
 }
 
-/** Checks that can fail on bad input or host state, run before anything is created. */
-export async function preflight(_ctx: BackendContext, _desired: DesiredSandbox, _containers: DesiredContainer[]): Promise<void> {}
-
-/** Mounts as --dry-run shows them: no side effects, sources that exist only at apply time are named as planned. */
-export function plannedMounts(dc: DesiredContainer, _d: DesiredSandbox, stateDir: string): PreparedMount[] {
-  return dc.mounts.map((m) => (m.volume.kind === 'tmpfs' ? tmpfsMount(m) : placeholder(m, stateDir, dc.name)));
-}
-
-function placeholder(m: DesiredMount, stateDir: string, container: string): PreparedMount {
-  const source = `${stateDir}/staging/<sandbox>/${container}/${m.index}`;
-  return {
-    backend: m.volume.kind,
-    volume: m.volume.name,
-    mount: { type: 'bind', source, target: m.mount.mountPath, readOnly: m.mount.readOnly },
-    displaySource: source,
-  };
+/** Mounts as --dry-run shows them: no side effects. */
+export function plannedMounts(ctx: BackendContext, dc: DesiredContainer): PreparedMount[] {
+  return dc.mounts.map((m) => BACKENDS[m.volume.kind].planned(ctx, m, dc));
 }
 
 export function createMountProvider(ctx: BackendContext, _desired: DesiredSandbox): MountProvider {
   return {
     async prepare(dc) {
       const out: PreparedMount[] = [];
-      for (const m of dc.mounts) {
-        if (m.volume.kind === 'tmpfs') out.push(tmpfsMount(m));
-        else throw new Error(`${m.volume.kind} volumes are not available`);
+      try {
+        for (const m of dc.mounts) out.push(await BACKENDS[m.volume.kind].prepare(ctx, m as DesiredMount, dc));
+      } catch (err) {
+        await releasePrepared(ctx, out);
+        throw err;
       }
       return out;
     },
-    async verify() {},
-    async release() {},
-    async afterRemove(_resources: ContainerResources[]) {
-      void ctx;
-    },
+    verify: (containerName, mounts) => verifyMountSources(ctx.docker, containerName, mounts),
+    release: (mounts) => releasePrepared(ctx, mounts),
+    afterRemove: (resources) => releaseContainerResources(ctx, resources),
   };
 }
 
-/** Staging binds of removed containers go; ossfs mounts no container uses any more are unmounted. Caller holds the ossfs key locks. */
-export async function releaseContainerResources(_ctx: BackendContext, _resources: ContainerResources[]): Promise<void> {}
+async function releasePrepared(ctx: BackendContext, mounts: PreparedMount[]): Promise<void> {
+  for (const kind of ORDER) {
+    const mine = mounts.filter((m) => m.backend === kind);
+    if (mine.length) await BACKENDS[kind].release(ctx, mine).catch(() => undefined);
+  }
+}
+
+/** Host-side resources of removed containers: staging binds go, ossfs mounts no container uses are unmounted. Caller holds the ossfs key locks. */
+export async function releaseContainerResources(ctx: BackendContext, resources: ContainerResources[]): Promise<void> {
+  if (!resources.some((r) => r.stagedMounts.length || r.ossfsKeys.length)) return;
+  for (const kind of ORDER) await BACKENDS[kind].afterRemove(ctx, resources);
+}
 
 /** delete --volumes: pvc volumes labelled as created by this sandbox, when no container uses them. */
-export async function removeCreatedPvcVolumes(_ctx: BackendContext): Promise<void> {}
+export { removeCreatedPvcVolumes } from './pvc.js';
 
-/** gc: staging binds and ossfs mounts that no container references, and dead FUSE endpoints. */
-export async function sweepHostMounts(_ctx: BackendContext, _dryRun: boolean): Promise<{ what: string; reason: string }[]> {
-  return [];
+/** gc: host-side leftovers of every backend. */
+export async function sweepHostMounts(ctx: BackendContext, dryRun: boolean): Promise<GcAction[]> {
+  const out: GcAction[] = [];
+  for (const kind of ORDER) out.push(...(await BACKENDS[kind].sweep(ctx, dryRun)));
+  return out;
 }

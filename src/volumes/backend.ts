@@ -1,0 +1,28 @@
+import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
+import type { ContainerResources } from '../plan/reconcile.js';
+import type { BackendContext, PreparedMount } from './types.js';
+
+export interface GcAction {
+  what: string;
+  reason: string;
+}
+
+/**
+ * One storage backend (tmpfs, pvc, host, ossfs). Every function gets only the mounts of its own kind.
+ * Order during apply: preflight (all containers, before any change) → prepare (right before each
+ * `docker create`) → the generic verify against `docker inspect` → on failure release.
+ */
+export interface VolumeBackend {
+  /** Checks that can fail on bad input or host state; no side effects. Throws SbxError (or SbxErrors). */
+  preflight(ctx: BackendContext, mounts: { m: DesiredMount; dc: DesiredContainer }[]): Promise<void>;
+  /** What --dry-run shows; no side effects, no secrets. */
+  planned(ctx: BackendContext, m: DesiredMount, dc: DesiredContainer): PreparedMount;
+  /** Re-check and make the source bindable, right before the container is created. */
+  prepare(ctx: BackendContext, m: DesiredMount, dc: DesiredContainer): Promise<PreparedMount>;
+  /** Undo prepare() for mounts whose container was not created (rollback). Never throws. */
+  release(ctx: BackendContext, mounts: PreparedMount[]): Promise<void>;
+  /** Containers are gone: free what they held (read from their labels). Caller holds the ossfs key locks. */
+  afterRemove(ctx: BackendContext, resources: ContainerResources[]): Promise<void>;
+  /** `sbx gc`: host-side leftovers no container references. */
+  sweep(ctx: BackendContext, dryRun: boolean): Promise<GcAction[]>;
+}

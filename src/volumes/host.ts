@@ -1,0 +1,16 @@
+import { SbxError } from '../errors.js';
+import type { VolumeBackend } from './backend.js';
+import type { BackendContext } from './types.js';
+
+const unavailable = (): never => {
+  throw new SbxError('DOCKER_FAILED', 'host volumes are not available yet');
+};
+
+export const hostBackend: VolumeBackend = {
+  preflight: async () => unavailable(),
+  planned: () => unavailable(),
+  prepare: async () => unavailable(),
+  release: async () => undefined,
+  afterRemove: async () => undefined,
+  sweep: async () => [],
+};
