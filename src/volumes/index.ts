@@ -1,5 +1,7 @@
 import type { MountProvider } from '../apply/execute.js';
-import { SbxError } from '../errors.js';
+import { apiAtLeast } from '../docker/engine-info.js';
+import { engineEndpoint, isLocalEndpoint } from '../docker/endpoint.js';
+import { SbxError, SbxErrors } from '../errors.js';
 import type { Volume } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount, DesiredSandbox } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
@@ -20,9 +22,11 @@ const BACKENDS: Record<Volume['kind'], VolumeBackend> = {
   ossfs: ossfsBackend,
 };
 const ORDER = Object.keys(BACKENDS) as Volume['kind'][];
+const VOLUME_SUBPATH_API = '1.45';
 
 /** Every check that can fail on bad input or host state, for the containers about to be created; no changes. */
 export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, containers: DesiredContainer[]): Promise<void> {
+  await refuseHostPathsOnRemoteEngine(ctx, containers);
   const errors: SbxError[] = [];
   for (const kind of ORDER) {
     const mounts = containers.flatMap((dc) => dc.mounts.filter((m) => m.volume.kind === kind).map((m) => ({ m, dc })));
@@ -34,10 +38,30 @@ export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, c
     });
   }
   if (errors.length === 1) throw errors[0];
-  if (errors.length) {
-    const { SbxErrors } = await import('../errors.js');
-    throw new SbxErrors(errors);
-  }
+  if (errors.length) throw new SbxErrors(errors);
+}
+
+/** Backends that give the engine a path on this host: host, ossfs, and pvc's Mountpoint fallback for sub_path. */
+function needsEngineHost(ctx: BackendContext, m: DesiredMount): boolean {
+  if (m.volume.kind === 'host' || m.volume.kind === 'ossfs') return true;
+  return m.volume.kind === 'pvc' && m.mount.subPath !== undefined && !apiAtLeast({ apiVersion: ctx.apiVersion, driver: '', backingFs: '' }, VOLUME_SUBPATH_API);
+}
+
+async function refuseHostPathsOnRemoteEngine(ctx: BackendContext, containers: DesiredContainer[]): Promise<void> {
+  const local = containers.flatMap((dc) => dc.mounts.filter((m) => needsEngineHost(ctx, m)).map((m) => ({ m, dc })));
+  if (!local.length) return;
+  const endpoint = await engineEndpoint(ctx.docker);
+  if (isLocalEndpoint(endpoint)) return;
+  throw new SbxErrors(
+    local.map(
+      ({ m, dc }) =>
+        new SbxError(
+          'REMOTE_ENGINE_UNSUPPORTED',
+          `container ${dc.name}: volume ${m.volume.name} (${m.volume.kind}${m.volume.kind === 'pvc' ? ' with sub_path' : ''}) needs the engine's own filesystem, ` +
+            `but the engine is remote (${endpoint}); run sbx on the engine's host, or use tmpfs volumes and pvc without sub_path`,
+        ),
+    ),
+  );
 }
 
 /** Mounts as --dry-run shows them: no side effects. */
