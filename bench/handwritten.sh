@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# What a careful person writes by hand for the same sandbox: sequential docker calls, same objects
+# and limits as sbx creates (infra container holding the network namespace, one tmpfs volume,
+# containers joined to the infra namespace with memory/cpu/pids limits and a sized /tmp).
+#   handwritten.sh up ID CONTAINERS IMAGE PAUSE_IMAGE   |   handwritten.sh down ID CONTAINERS
+set -euo pipefail
+cmd=$1 id=$2 n=$3
+if [[ $cmd == up ]]; then
+  image=$4 pause=$5
+  docker volume create --driver local --opt type=tmpfs --opt device=tmpfs --opt o=size=64m "hw-$id-shared" >/dev/null
+  docker run -d --name "hw-$id-infra" --network none --label bench=hw "$pause" >/dev/null
+  for i in $(seq 1 "$n"); do
+    docker run -d --name "hw-$id-c$i" --network "container:hw-$id-infra" --label bench=hw \
+      --memory 128m --memory-swap 128m --cpus 0.25 --pids-limit 512 --init \
+      --security-opt no-new-privileges --tmpfs /tmp:size=26843546 \
+      --mount "type=volume,source=hw-$id-shared,target=/shared" \
+      --entrypoint sh "$image" -c 'sleep 3600' >/dev/null
+  done
+else
+  names=("hw-$id-infra")
+  for i in $(seq 1 "$n"); do names+=("hw-$id-c$i"); done
+  docker rm -f "${names[@]}" >/dev/null
+  docker volume rm "hw-$id-shared" >/dev/null
+fi
