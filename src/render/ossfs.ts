@@ -1,0 +1,95 @@
+import type { IPersistentVolume, IPersistentVolumeClaim, ISecret } from 'kubernetes-models/v1';
+import type { OssfsVolume } from '../manifest/model.js';
+import type { SandboxContext } from './context.js';
+import { shortHash, toDnsLabel, toDnsSubdomain } from './names.js';
+
+export const OSS_CSI_DRIVER = 'ossplugin.csi.alibabacloud.com';
+/** PersistentVolumes are cluster-wide, so their Secret reference needs a namespace. */
+export const SECRET_NAMESPACE = 'default';
+const PLACEHOLDER_ID = '<OSS_ACCESS_KEY_ID>';
+const PLACEHOLDER_SECRET = '<OSS_ACCESS_KEY_SECRET>';
+/** OSS has no size; Kubernetes requires one for binding. */
+const NOMINAL_CAPACITY = '1Ti';
+
+function baseName(ctx: SandboxContext, vol: OssfsVolume): string {
+  return `${ctx.podName}-${toDnsLabel(vol.name)}`;
+}
+
+export function ossSecretName(ctx: SandboxContext, vol: OssfsVolume): string {
+  return toDnsSubdomain(`${baseName(ctx, vol)}-oss`);
+}
+
+/**
+ * The credentials Secret the CSI driver reads (keys akId/akSecret). Inline manifest credentials are
+ * never copied; values come from the environment only when the user asked for it.
+ */
+export function ossSecret(ctx: SandboxContext, vol: OssfsVolume, path: string): ISecret {
+  const name = ossSecretName(ctx, vol);
+  const { secretsFromEnv, env } = ctx.credentials;
+  const id = secretsFromEnv ? env.OSS_ACCESS_KEY_ID : undefined;
+  const secret = secretsFromEnv ? env.OSS_ACCESS_KEY_SECRET : undefined;
+  if (vol.accessKeyId || vol.accessKeySecret) {
+    ctx.note(path, `inline credentials are not copied into the output; export OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET and render with --secrets-from-env, or fill in Secret ${name}`);
+  }
+  if (secretsFromEnv && (!id || !secret)) {
+    ctx.note(path, `--secrets-from-env: OSS_ACCESS_KEY_ID or OSS_ACCESS_KEY_SECRET is not set; Secret ${name} holds placeholders`);
+  } else if (!secretsFromEnv) {
+    ctx.note(path, `Secret ${name} holds placeholders; fill them in or render with --secrets-from-env`);
+  }
+  ctx.note(path, `the PersistentVolume reads Secret ${name} from namespace "${SECRET_NAMESPACE}"; apply the objects there or edit nodePublishSecretRef`);
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: SECRET_NAMESPACE, labels: ctx.labels },
+    type: 'Opaque',
+    stringData: { akId: id && secret ? id : PLACEHOLDER_ID, akSecret: id && secret ? secret : PLACEHOLDER_SECRET },
+  };
+}
+
+/** Bucket path for the driver: sub_path extends the prefix, as on Docker, so no path walk happens inside the bucket. */
+function bucketPath(vol: OssfsVolume, subPath: string | undefined): string {
+  return `/${[vol.prefix, subPath].filter(Boolean).join('/')}`;
+}
+
+export interface OssClaim {
+  claimName: string;
+  objects: [IPersistentVolume, IPersistentVolumeClaim];
+}
+
+/** Static provisioning: one PersistentVolume (bound to its own claim) per volume and sub_path. */
+export function ossClaim(ctx: SandboxContext, vol: OssfsVolume, subPath: string | undefined, readOnly: boolean): OssClaim {
+  const name = toDnsSubdomain(subPath ? `${baseName(ctx, vol)}-${shortHash(subPath)}` : baseName(ctx, vol));
+  const accessModes: Array<'ReadOnlyMany' | 'ReadWriteMany'> = [readOnly ? 'ReadOnlyMany' : 'ReadWriteMany'];
+  const volumeAttributes: Record<string, string> = {
+    bucket: vol.bucket,
+    url: vol.endpoint,
+    path: bucketPath(vol, subPath),
+    fuseType: vol.version === '2.0' ? 'ossfs2' : 'ossfs',
+  };
+  if (vol.options.length) volumeAttributes.otherOpts = vol.options.map((o) => `-o ${o}`).join(' ');
+  if (vol.region) Object.assign(volumeAttributes, { region: vol.region, sigVersion: 'v4' });
+  const pv: IPersistentVolume = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, labels: ctx.labels },
+    spec: {
+      capacity: { storage: NOMINAL_CAPACITY },
+      accessModes,
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: '',
+      csi: {
+        driver: OSS_CSI_DRIVER,
+        volumeHandle: name,
+        nodePublishSecretRef: { name: ossSecretName(ctx, vol), namespace: SECRET_NAMESPACE },
+        volumeAttributes,
+      },
+    },
+  };
+  const pvc: IPersistentVolumeClaim = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, labels: ctx.labels },
+    spec: { accessModes, storageClassName: '', volumeName: name, resources: { requests: { storage: NOMINAL_CAPACITY } } },
+  };
+  return { claimName: name, objects: [pv, pvc] };
+}

@@ -1,0 +1,106 @@
+import type { IPersistentVolumeClaim, IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import type { OssfsVolume, PvcVolume, Volume } from '../manifest/model.js';
+import type { SandboxContext } from './context.js';
+import { toDnsSubdomain } from './names.js';
+import type { KubernetesObject } from './objects.js';
+import { ossClaim, ossSecret } from './ossfs.js';
+import { bytesQuantity } from './quantity.js';
+
+/** Size request of a claim that sbx creates; Docker named volumes have no size. */
+const PLACEHOLDER_CLAIM_SIZE = '1Gi';
+
+export interface RenderedVolumes {
+  podVolumes: IVolume[];
+  /** Secrets, PersistentVolumes and claims the Pod's volumes need. */
+  objects: KubernetesObject[];
+  /** volumeMounts of container i. */
+  mounts: IVolumeMount[][];
+}
+
+export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
+  const { sandbox, note } = ctx;
+  const out: RenderedVolumes = { podVolumes: [], objects: [], mounts: sandbox.containers.map(() => []) };
+  const podVolumeOf = new Map<string, string>();
+
+  sandbox.volumes.forEach((vol, i) => {
+    if (vol.kind === 'ossfs') return;
+    const name = ctx.volumeNames.take(vol.name);
+    podVolumeOf.set(vol.name, name);
+    out.podVolumes.push({ name, ...volumeSource(ctx, vol, `spec.volumes[${i}]`, out.objects) });
+  });
+
+  // ossfs: sub_path selects a bucket prefix, so each distinct sub_path is its own volume.
+  const ossVolumes = new Map<string, { vol: OssfsVolume; index: number; subPath?: string; name: string; readOnly: boolean }>();
+  sandbox.containers.forEach((c, ci) => {
+    for (const vm of c.volumeMounts) {
+      const index = sandbox.volumes.findIndex((v) => v.name === vm.name);
+      const vol = sandbox.volumes[index];
+      if (vol?.kind !== 'ossfs') {
+        const name = podVolumeOf.get(vm.name);
+        if (name) out.mounts[ci].push(volumeMount(name, vm.mountPath, vm.subPath, vm.readOnly));
+        continue;
+      }
+      const key = `${vol.name}\0${vm.subPath ?? ''}`;
+      let entry = ossVolumes.get(key);
+      if (!entry) {
+        const name = ctx.volumeNames.take(vm.subPath ? `${vol.name}-${vm.subPath}` : vol.name);
+        entry = { vol, index, subPath: vm.subPath, name, readOnly: true };
+        ossVolumes.set(key, entry);
+      }
+      entry.readOnly &&= vm.readOnly;
+      out.mounts[ci].push(volumeMount(entry.name, vm.mountPath, undefined, vm.readOnly));
+    }
+  });
+  const secretsDone = new Set<string>();
+  for (const { vol, index, subPath, name, readOnly } of ossVolumes.values()) {
+    const path = `spec.volumes[${index}].ossfs`;
+    if (!secretsDone.has(vol.name)) {
+      secretsDone.add(vol.name);
+      out.objects.push(ossSecret(ctx, vol, path));
+    }
+    const claim = ossClaim(ctx, vol, subPath, readOnly);
+    out.objects.push(...claim.objects);
+    out.podVolumes.push({ name, persistentVolumeClaim: { claimName: claim.claimName } });
+  }
+  sandbox.volumes.forEach((vol, i) => {
+    if (vol.kind === 'ossfs' && ![...ossVolumes.values()].some((e) => e.vol === vol)) {
+      note(`spec.volumes[${i}]`, 'not mounted by any container; no PersistentVolume rendered');
+    }
+  });
+
+  return out;
+}
+
+function volumeMount(name: string, mountPath: string, subPath: string | undefined, readOnly: boolean): IVolumeMount {
+  return { name, mountPath, ...(subPath ? { subPath } : {}), ...(readOnly ? { readOnly: true } : {}) };
+}
+
+function volumeSource(ctx: SandboxContext, vol: Exclude<Volume, OssfsVolume>, path: string, objects: KubernetesObject[]): Omit<IVolume, 'name'> {
+  switch (vol.kind) {
+    case 'tmpfs':
+      return { emptyDir: { medium: 'Memory', sizeLimit: bytesQuantity(vol.sizeBytes) } };
+    case 'pvc':
+      return { persistentVolumeClaim: { claimName: claimFor(ctx, vol, path, objects) } };
+    case 'host':
+      ctx.note(`${path}.host`, 'hostPath is a directory on whichever node runs the Pod; sbx\'s allow-list (SBX_ALLOWED_HOST_PATHS) is not enforced there, and a missing sub_path is created instead of refused');
+      return { hostPath: { path: vol.path, type: 'Directory' } };
+  }
+}
+
+function claimFor(ctx: SandboxContext, vol: PvcVolume, path: string, objects: KubernetesObject[]): string {
+  const claimName = toDnsSubdomain(vol.claimName);
+  if (claimName !== vol.claimName) ctx.note(`${path}.pvc.claim_name`, `renamed to "${claimName}": Kubernetes object names are lowercase DNS-1123 subdomains`);
+  const subPathMounted = ctx.sandbox.containers.some((c) => c.volumeMounts.some((vm) => vm.name === vol.name && vm.subPath));
+  if (subPathMounted) ctx.note(path, 'a sub_path missing in the claim is created by the kubelet instead of refused (PVC_SUBPATH_NOT_FOUND)');
+  if (vol.create) {
+    ctx.note(`${path}.pvc.create`, `PersistentVolumeClaim ${claimName} requests a placeholder ${PLACEHOLDER_CLAIM_SIZE} from the default StorageClass; adjust the size`);
+    const pvc: IPersistentVolumeClaim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: claimName, labels: { 'app.kubernetes.io/managed-by': 'sbx' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: PLACEHOLDER_CLAIM_SIZE } } },
+    };
+    objects.push(pvc);
+  }
+  return claimName;
+}
