@@ -1,0 +1,66 @@
+import { SbxError, SbxErrors } from '../errors.js';
+import type { LoadResult, ManifestWarning, Sandbox } from './model.js';
+import { loadDocument } from './document.js';
+import { readInputs } from './read-inputs.js';
+import { parseYamlFile } from './yaml-source.js';
+
+/**
+ * Loads every Sandbox document of the inputs (files, directories of *.yaml/*.yml, "-" for stdin).
+ * All problems of all inputs are thrown together as SbxErrors; nothing else is ever thrown.
+ */
+export async function loadManifests(inputs: string[], opts: { stdin?: NodeJS.ReadableStream } = {}): Promise<LoadResult> {
+  let errors: SbxError[] = [];
+  const warnings: ManifestWarning[] = [];
+  const sandboxes: Sandbox[] = [];
+  try {
+    if (inputs.length === 0) throw new SbxError('USAGE', 'no manifest given', { hint: 'use -f FILE, -f DIR or -f -' });
+    const read = await readInputs(inputs, opts.stdin ?? process.stdin);
+    errors.push(...read.errors);
+    let documentsSeen = 0;
+    for (const { file, text } of read.texts) {
+      const parsed = parseYamlFile(text);
+      for (const pd of parsed.documents) {
+        const result = await loadDocument(file, pd, parsed.positionOf);
+        errors.push(...result.errors);
+        warnings.push(...result.warnings);
+        if (result.sandbox) sandboxes.push(result.sandbox);
+        if (result.sandbox || result.errors.length) documentsSeen++;
+      }
+    }
+    errors.push(...duplicateIds(sandboxes));
+    if (documentsSeen === 0 && errors.length === 0) {
+      errors.push(new SbxError('MANIFEST_INVALID', 'no Sandbox documents found', { file: inputs.join(', ') }));
+    }
+  } catch (err) {
+    errors = [...errors, ...asSbxErrors(err)];
+  }
+  if (errors.length > 0) throw new SbxErrors(errors);
+  return { sandboxes, warnings };
+}
+
+function duplicateIds(sandboxes: Sandbox[]): SbxError[] {
+  const first = new Map<string, Sandbox>();
+  const errors: SbxError[] = [];
+  for (const s of sandboxes) {
+    const earlier = first.get(s.id);
+    if (!earlier) {
+      first.set(s.id, s);
+      continue;
+    }
+    const where = `${earlier.source.file}:${earlier.source.line}`;
+    errors.push(new SbxError('MANIFEST_INVALID', `duplicate sandbox id ${s.id} (first defined at ${where})`, {
+      file: s.source.file,
+      line: s.source.line,
+      column: s.source.column,
+      path: 'id',
+    }));
+  }
+  return errors;
+}
+
+/** A bug must not escape as a stack trace with manifest contents: report it as one error. */
+function asSbxErrors(err: unknown): SbxError[] {
+  if (err instanceof SbxErrors) return err.errors;
+  if (err instanceof SbxError) return [err];
+  return [new SbxError('MANIFEST_INVALID', 'internal error while loading the manifest', { cause: err })];
+}

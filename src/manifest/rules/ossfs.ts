@@ -1,0 +1,64 @@
+import type { Segment } from '../field-path.js';
+import type { IssueList, PendingWarning } from '../issues.js';
+import { arr, has, str, type Obj } from '../loose.js';
+
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Characters that must never reach a mount command line or config file. */
+const UNSAFE = /[;|&$`<>'"()\\\n\r\0\s]/;
+const UNSAFE_OPTION = /[;|&$`<>'"()\\\n\r\0]/;
+
+export function checkOssfs(o: Obj, at: Segment[], issues: IssueList, warnings: PendingWarning[]): void {
+  const bucket = str(o.bucket);
+  if (bucket !== undefined && !BUCKET.test(bucket)) {
+    issues.add([...at, 'bucket'], 'invalid bucket name (3-63 of a-z, 0-9 and "-", starting and ending with a letter or digit)');
+  }
+  const endpoint = str(o.endpoint);
+  if (endpoint !== undefined) {
+    const e = endpoint.trim();
+    const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(e)?.[1]?.toLowerCase();
+    if (e === '') issues.add([...at, 'endpoint'], 'endpoint is required');
+    else if (UNSAFE.test(e)) issues.add([...at, 'endpoint'], 'endpoint must not contain whitespace or shell metacharacters');
+    else if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') issues.add([...at, 'endpoint'], `unsupported endpoint scheme "${scheme}" (http or https)`);
+    else if (e.replace(/^[a-zA-Z]+:\/\//, '').replace(/\/+$/, '') === '') issues.add([...at, 'endpoint'], 'endpoint has no host');
+  }
+  const path = str(o.path);
+  if (path !== undefined) {
+    const prefix = path.replace(/^\/+|\/+$/g, '');
+    const parts = prefix === '' ? [] : prefix.split('/');
+    if (/[\0\n\r\\]/.test(path)) issues.add([...at, 'path'], 'bucket path must not contain NUL, line breaks or backslashes');
+    else if (parts.some((p) => p === '' || p === '.' || p === '..')) issues.add([...at, 'path'], 'bucket path must be clean (no ".", ".." or "//")');
+  }
+  const region = str(o.region);
+  if (region !== undefined && !REGION.test(region)) issues.add([...at, 'region'], 'invalid region (e.g. cn-hangzhou)');
+  arr(o.options).forEach((raw, i) => {
+    const opt = str(raw);
+    if (opt === undefined) return;
+    const p = [...at, 'options', i];
+    if (opt.trim() === '') issues.add(p, 'option must not be empty');
+    else if (opt.trim().startsWith('-')) issues.add(p, 'option must not start with "-" (write the raw payload, e.g. umask=0022)');
+    else if (UNSAFE_OPTION.test(opt)) issues.add(p, 'option must not contain shell metacharacters, quotes or line breaks');
+  });
+  checkCredentials(o, at, issues, warnings);
+}
+
+function checkCredentials(o: Obj, at: Segment[], issues: IssueList, warnings: PendingWarning[]): void {
+  const fields = ['access_key_id', 'access_key_secret'] as const;
+  const present = fields.filter((f) => has(o, f));
+  for (const f of present) {
+    const value = str(o[f]);
+    if (value === undefined) continue;
+    if (value === '') issues.add([...at, f], `${f} must not be empty`);
+    else if (/[\n\r\0:]/.test(value)) issues.add([...at, f], `${f} must not contain line breaks, NUL or ":"`);
+  }
+  if (present.length === 1) {
+    const missing = fields.find((f) => !present.includes(f))!;
+    issues.add([...at, missing], `${missing} is required when ${present[0]} is given`, 'give both inline credentials, or neither to use OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET');
+  }
+  if (present.length > 0) {
+    warnings.push({
+      path: [...at, present[0]],
+      message: 'inline OSS credentials in the manifest; prefer OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET in the environment',
+    });
+  }
+}
