@@ -33,6 +33,8 @@ export function containerTmpfs(ctx: SandboxContext, c: Container, base: string, 
       if (key === 'size') {
         size = parseTmpfsSize(value ?? '');
         if (size === undefined) ctx.note(path, `"${opt}" is not a fixed size; the emptyDir gets no sizeLimit`);
+      } else if (key === 'mode') {
+        ctx.note(path, `"${opt}": emptyDir directories are always world-writable (0777) without the sticky bit; left out`);
       } else if (key === 'ro') readOnly = true;
       else if (key !== 'rw') ctx.note(path, `tmpfs option "${opt}" has no emptyDir equivalent; left out`);
     }
