@@ -37,16 +37,19 @@ interface Created {
 
 export async function executePlan(plan: Plan, desired: DesiredSandbox, o: ExecuteOptions): Promise<void> {
   const created: Created = { containers: [], volumes: [], networks: [], prepared: [] };
-  const stashed: Extract<Step, { kind: 'stash-container' }>[] = [];
+  const stashed: Stashed[] = [];
   const phase = (k: Step['kind'][]) => plan.steps.filter((s) => k.includes(s.kind));
 
   try {
     for (const s of phase(['stash-container'])) {
       await step(o, s, async () => {
         const st = s as Extract<Step, { kind: 'stash-container' }>;
+        // Recorded before stopping: a failed rename must still restart the container it stopped.
+        const entry: Stashed = { ...st, renamed: false };
+        stashed.push(entry);
         if (st.wasRunning) await o.docker.run(['stop', '--time', '2', st.name], { what: `stop container ${st.name}` });
         await o.docker.run(['rename', st.name, st.to], { what: `rename container ${st.name}` });
-        stashed.push(st);
+        entry.renamed = true;
       });
     }
     for (const s of phase(['create-network'])) {
@@ -56,7 +59,7 @@ export async function executePlan(plan: Plan, desired: DesiredSandbox, o: Execut
         created.networks.push(name);
       });
     }
-    await Promise.all(
+    await settleAll(
       phase(['create-volume']).map((s) =>
         step(o, s, async () => {
           const v = (s as Extract<Step, { kind: 'create-volume' }>).volume;
@@ -74,7 +77,7 @@ export async function executePlan(plan: Plan, desired: DesiredSandbox, o: Execut
       });
     }
     checkInterrupted(o);
-    await Promise.all([
+    await settleAll([
       ...phase(['create-container']).map((s) =>
         step(o, s, () => createContainer((s as Extract<Step, { kind: 'create-container' }>).container, desired, o, created)),
       ),
@@ -90,21 +93,42 @@ export async function executePlan(plan: Plan, desired: DesiredSandbox, o: Execut
     throw err;
   }
 
-  // Phase 3: the new sandbox runs; what it replaced can go. Failures here leave debris that gc removes, not a broken sandbox.
+  // Phase 3: the new sandbox runs; what it replaced can go. A failure here leaves debris (removed by the
+  // next apply or `sbx gc`), not a broken sandbox, so it is a warning and the apply still succeeds.
   const leftovers = phase(['remove-container', 'remove-volume', 'remove-network']);
   const containers = leftovers.filter((s) => s.kind === 'remove-container');
   if (containers.length) {
     const removed = containers as Extract<Step, { kind: 'remove-container' }>[];
-    await step(o, containers[0], async () => {
+    await cleanupStep(o, containers[0], async () => {
       await o.docker.run(['rm', '--force', '--volumes', ...removed.map((s) => s.name)], { what: 'remove replaced containers' });
       await o.mounts.afterRemove(removed.map((s) => s.resources));
     });
   }
   for (const s of leftovers.filter((s) => s.kind !== 'remove-container')) {
-    await step(o, s, async () => {
+    await cleanupStep(o, s, async () => {
       const name = (s as { name: string }).name;
       await o.docker.run(s.kind === 'remove-volume' ? ['volume', 'rm', name] : ['network', 'rm', name], { what: `remove ${name}` });
     });
+  }
+}
+
+/**
+ * Like Promise.all, but waits for every call to finish before failing: rolling back while a sibling
+ * `docker create` is still running would miss the object it is about to create.
+ */
+async function settleAll(work: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+type Stashed = Extract<Step, { kind: 'stash-container' }> & { renamed: boolean };
+
+async function cleanupStep(o: ExecuteOptions, s: Step, fn: () => Promise<void>): Promise<void> {
+  try {
+    await step(o, s, fn);
+  } catch (err) {
+    o.reporter.warn(`${err instanceof Error ? err.message : String(err)}; the next apply or \`sbx gc\` removes it`);
   }
 }
 
@@ -159,7 +183,7 @@ function checkInterrupted(o: ExecuteOptions): void {
 }
 
 /** Remove what this run created (containers first), then put stashed containers back. Best effort, never throws. */
-async function rollback(o: ExecuteOptions, created: Created, stashed: Extract<Step, { kind: 'stash-container' }>[]): Promise<void> {
+async function rollback(o: ExecuteOptions, created: Created, stashed: Stashed[]): Promise<void> {
   const quiet = { allowFailure: true };
   if (created.containers.length) {
     o.reporter.info(`rolling back: removing ${created.containers.length} container(s) this apply created`);
@@ -169,7 +193,7 @@ async function rollback(o: ExecuteOptions, created: Created, stashed: Extract<St
   if (created.volumes.length) await o.docker.run(['volume', 'rm', '--force', ...created.volumes], quiet);
   for (const n of created.networks) await o.docker.run(['network', 'rm', n], quiet);
   for (const s of stashed.reverse()) {
-    await o.docker.run(['rename', s.to, s.name], quiet);
+    if (s.renamed) await o.docker.run(['rename', s.to, s.name], quiet);
     if (s.wasRunning) await o.docker.run(['start', s.name], quiet);
   }
 }

@@ -10,6 +10,8 @@ export interface ObservedContainer {
   /** created | running | exited | paused | restarting | removing | dead */
   state: string;
   status: string;
+  /** When Docker created the container (ISO 8601). */
+  createdAt?: string;
   labels: Partial<Record<(typeof CONTAINER_LABELS)[number], string>>;
 }
 
@@ -41,15 +43,23 @@ function labelsOf(names: readonly string[], values: string[]): Record<string, st
 /** One `docker ps`: every sbx container (or one sandbox's), with the labels sbx keeps its state in. */
 export async function observeContainers(docker: Docker, sandboxId?: string): Promise<ObservedContainer[]> {
   const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
-  const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', labelFormat(CONTAINER_LABELS)].join(SEP);
+  const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.CreatedAt}}', labelFormat(CONTAINER_LABELS)].join(SEP);
   const { stdout } = await docker.run(['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, '--format', format]);
   return stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [id, name, state, status, ...vals] = line.split(SEP);
-      return { id, name, state, status, labels: labelsOf(CONTAINER_LABELS, vals) };
+      const [id, name, state, status, created, ...vals] = line.split(SEP);
+      return { id, name, state, status, createdAt: isoFromPs(created), labels: labelsOf(CONTAINER_LABELS, vals) };
     });
+}
+
+/** `docker ps` prints "2026-01-02 03:04:05 +0000 UTC". */
+function isoFromPs(created: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})/.exec(created);
+  if (!m) return undefined;
+  const d = new Date(`${m[1]}T${m[2]}${m[3]}:${m[4]}`);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {

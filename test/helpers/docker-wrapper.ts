@@ -1,0 +1,50 @@
+/**
+ * Drive sbx through test/bin/docker-wrapper (via SBX_DOCKER): record every docker call it makes,
+ * or make its k-th mutating call fail. The real engine still does all the work.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './cli.js';
+
+export const DOCKER_WRAPPER = path.join(ROOT, 'test/bin/docker-wrapper');
+
+export interface DockerCall {
+  mutating: boolean;
+  /** docker's arguments joined by spaces, e.g. "volume create --driver local ...". */
+  argv: string;
+}
+
+export interface WrappedDocker {
+  /** Environment for sbxE2E so that sbx uses the wrapper. */
+  env: Record<string, string>;
+  /** Calls made so far, in order. */
+  calls(): DockerCall[];
+}
+
+/** @param o.failAt fail the k-th mutating call (1-based); @param o.delaySeconds sleep before each mutating call. */
+export function wrappedDocker(o: { failAt?: number; delaySeconds?: number } = {}): WrappedDocker {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sbx-docker-wrap-'));
+  const log = path.join(dir, 'calls.log');
+  const env: Record<string, string> = { SBX_DOCKER: DOCKER_WRAPPER, SBX_WRAP_LOG: log, SBX_WRAP_COUNTER: path.join(dir, 'counter') };
+  if (o.failAt !== undefined) env.SBX_WRAP_FAIL_AT = String(o.failAt);
+  if (o.delaySeconds !== undefined) env.SBX_WRAP_DELAY = String(o.delaySeconds);
+  return {
+    env,
+    calls() {
+      let text = '';
+      try {
+        text = readFileSync(log, 'utf8');
+      } catch {
+        return [];
+      }
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [kind, argv = ''] = line.split('\t');
+          return { mutating: kind === 'mutating', argv };
+        });
+    },
+  };
+}
