@@ -1,0 +1,127 @@
+import { execa } from 'execa';
+import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SbxError } from '../../errors.js';
+import type { OssfsVolume } from '../../manifest/model.js';
+import { redact } from '../../secret.js';
+import { ossfs1Argv, ossfs1Passwd, ossfs2Argv, ossfs2Config } from './command.js';
+import { withPrivateFile, type Credentials } from './credentials.js';
+import { logDirFor, ossfsRoot } from './identity.js';
+import { mountAt } from './mountinfo.js';
+import { probeMount } from './probe.js';
+import { unmountDir } from './unmount.js';
+
+export const MOUNT_COMMAND_TIMEOUT_MS = 60_000;
+const APPEAR_TIMEOUT_MS = 5_000;
+/** s3fs-based mounters exit 0 and drop the mount once their first bucket request fails; look again after this. */
+const SETTLE_MS = 500;
+const POLL_MS = 100;
+const TAIL_LINES = 8;
+
+export interface MountRequest {
+  vol: OssfsVolume;
+  /** Full prefix (volume prefix + sub_path). */
+  prefix: string;
+  key: string;
+  dir: string;
+  stateDir: string;
+  bin: string;
+  creds: Credentials;
+  log: (line: string) => void;
+}
+
+/** Mount and wait until the mount is seen, answers a bounded stat and is still there a moment later. */
+export async function mountOssfs(r: MountRequest): Promise<void> {
+  await mkdir(ossfsRoot(r.stateDir), { recursive: true, mode: 0o700 });
+  await mkdir(r.dir, { recursive: true, mode: 0o755 });
+  const logDir = logDirFor(r.stateDir, r.key);
+  let failure: string | undefined;
+  let output = '';
+  try {
+    const ran = await runMounter(r, logDir);
+    output = ran.output;
+    failure = ran.failure ?? (await waitReady(r.dir));
+  } catch (err) {
+    failure = (err as Error).message;
+  }
+  if (!failure) return;
+
+  await unmountDir(r.dir, { lazyFirst: true }).catch(() => undefined);
+  await rmdir(r.dir).catch(() => undefined);
+  if (r.vol.version === '2.0') output = [output, await tailLogs(logDir)].filter(Boolean).join('\n');
+  await rm(logDir, { recursive: true, force: true });
+  const said = redact(tail(output), [r.creds.accessKeySecret, r.creds.accessKeyId]);
+  const name = path.basename(r.bin);
+  throw new SbxError(
+    'OSSFS_MOUNT_FAILED',
+    `cannot mount oss://${r.vol.bucket}/${r.prefix} (ossfs ${r.vol.version}) at ${r.dir}: ${failure}${said ? `\n${name} said:\n${indent(said)}` : ''}`,
+    { hint: 'check the endpoint, bucket, region and credentials' },
+  );
+}
+
+async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: string; output: string }> {
+  const v1 = r.vol.version === '1.0';
+  if (!v1) await mkdir(logDir, { recursive: true, mode: 0o700 });
+  const content = v1 ? ossfs1Passwd(r.vol, r.creds) : ossfs2Config({ vol: r.vol, prefix: r.prefix, creds: r.creds, logDir });
+  return withPrivateFile(r.stateDir, v1 ? 'passwd' : 'ossfs2.conf', content, async (file) => {
+    const argv = v1 ? ossfs1Argv({ bin: r.bin, vol: r.vol, prefix: r.prefix, dir: r.dir, passwdFile: file }) : ossfs2Argv(r.bin, r.dir, file);
+    r.log(`+ ${argv.join(' ')}`);
+    // Output goes to a file: a daemonizing mounter may keep inherited pipes open long after it returned.
+    const outFile = path.join(path.dirname(file), 'output');
+    const res = await execa(argv[0], argv.slice(1), {
+      reject: false,
+      stdin: 'ignore',
+      stdout: { file: outFile },
+      stderr: { file: outFile },
+      timeout: MOUNT_COMMAND_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
+    const output = await readFile(outFile, 'utf8').catch(() => '');
+    if ((res as { code?: string }).code === 'ENOENT') return { failure: `${argv[0]} not found`, output };
+    if (res.timedOut) return { failure: `${path.basename(argv[0])} did not finish within ${MOUNT_COMMAND_TIMEOUT_MS / 1000}s`, output };
+    if (res.exitCode !== 0) return { failure: `${path.basename(argv[0])} exited with status ${res.exitCode ?? res.signal}`, output };
+    return { output };
+  });
+}
+
+/** Why the mount is not usable, or undefined when it is. Exit status alone proves nothing. */
+export async function waitReady(dir: string): Promise<string | undefined> {
+  const appearBy = Date.now() + APPEAR_TIMEOUT_MS;
+  while (!(await mountAt(dir))) {
+    if (Date.now() > appearBy) return `no mount appeared at the directory within ${APPEAR_TIMEOUT_MS / 1000}s`;
+    await sleep(POLL_MS);
+  }
+  const first = await probeMount(dir);
+  if (first.state === 'absent') return 'the mount disappeared right after it was made';
+  if (first.state === 'dead') return first.reason;
+  await sleep(SETTLE_MS);
+  const second = await probeMount(dir);
+  if (second.state !== 'healthy' || second.entry.mountId !== first.entry.mountId) return 'the mount disappeared right after it was made';
+  return undefined;
+}
+
+async function tailLogs(logDir: string): Promise<string> {
+  const files = await readdir(logDir, { recursive: true }).catch(() => [] as string[]);
+  const withTimes = await Promise.all(
+    files.map(async (f) => ({ f: path.join(logDir, f), st: await stat(path.join(logDir, f)).catch(() => undefined) })),
+  );
+  const newest = withTimes.filter((x) => x.st?.isFile()).sort((a, b) => b.st!.mtimeMs - a.st!.mtimeMs)[0];
+  return newest ? await readFile(newest.f, 'utf8').catch(() => '') : '';
+}
+
+function tail(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
+    .slice(-TAIL_LINES)
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
