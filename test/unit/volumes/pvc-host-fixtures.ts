@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Docker, RunOptions, RunResult } from '../../../src/docker/engine.js';
+import { SbxError } from '../../../src/errors.js';
+import type { Volume, VolumeMount } from '../../../src/manifest/model.js';
+import type { DesiredContainer, DesiredMount } from '../../../src/plan/desired.js';
+import type { BackendContext } from '../../../src/volumes/types.js';
+import { container } from '../plan/fixtures.js';
+
+export type Reply = Partial<RunResult>;
+
+/** A docker stand-in: answers from a function and records every argv. */
+export class FakeDocker {
+  readonly calls: string[][] = [];
+  constructor(private readonly answer: (args: string[]) => Reply = () => ({})) {}
+  argv(args: readonly string[]): string[] {
+    return ['docker', ...args];
+  }
+  async run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    this.calls.push([...args]);
+    const r = { stdout: '', stderr: '', exitCode: 0, ...this.answer([...args]) };
+    if (r.exitCode !== 0 && !opts.allowFailure) throw new SbxError('DOCKER_FAILED', `docker ${args[0]}: ${r.stderr}`);
+    return r;
+  }
+}
+
+export function context(docker: FakeDocker, stateDir: string, over: Partial<BackendContext> = {}): BackendContext & { lines: string[] } {
+  const lines: string[] = [];
+  return { docker: docker as unknown as Docker, sandboxId: 'demo', stateDir, log: (l) => lines.push(l), apiVersion: '1.41', lines, ...over };
+}
+
+/** One container mounting one volume. */
+export function mountOf(volume: Volume, vm: Partial<VolumeMount> = {}, containerName = 'app', index = 0): { m: DesiredMount; dc: DesiredContainer } {
+  const mount: VolumeMount = { name: volume.name, mountPath: '/mnt/data', readOnly: false, ...vm };
+  const m: DesiredMount = { index, mount, volume };
+  const dc: DesiredContainer = {
+    name: containerName,
+    dockerName: `sbx-demo..${containerName}`,
+    hash: 'h',
+    spec: container(containerName, { volumeMounts: [mount] }),
+    mounts: [m],
+    labels: { 'dev.sbx.sandbox': 'demo', team: 'a' },
+  };
+  return { m, dc };
+}
+
+/** A fresh temp directory, removed after the test file (never recursively through a live mount). */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `sbx-${prefix}-`));
+}
+
+export function mountsUnder(dir: string): string[] {
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[4].replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`));
+}
+
+/** Expect a promise/function to fail with an SbxError of this code; returns it. */
+export async function codeOf(fn: () => unknown): Promise<SbxError> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof SbxError) return err;
+    if (err && typeof err === 'object' && 'errors' in err) return (err as { errors: SbxError[] }).errors[0];
+    throw err;
+  }
+  throw new Error('expected an error, got success');
+}
+
+/** Remove a temp directory, unmounting anything left under it first so no rm follows a bind mount. */
+export function removeTempDir(dir: string): void {
+  for (const p of mountsUnder(dir).reverse()) execFileSync('umount', ['-l', p]);
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PathProblem } from '../../../src/volumes/safe-path.js';
+import { isMountPoint, isStagingPath, releaseStaged, stagePinned, sweepStaging, unstage } from '../../../src/volumes/staging.js';
+import { context, FakeDocker, mountsUnder, removeTempDir, tempDir } from './pvc-host-fixtures.js';
+
+// A space in the state dir checks that /proc/self/mountinfo escapes are decoded.
+const root = fs.realpathSync(tempDir('staging'));
+const stateDir = path.join(root, 'state dir');
+const data = path.join(root, 'data');
+const savedStateDir = process.env.SBX_STATE_DIR;
+
+beforeAll(() => {
+  fs.mkdirSync(path.join(data, 'train'), { recursive: true });
+  fs.writeFileSync(path.join(data, 'train/file'), 'train');
+  process.env.SBX_STATE_DIR = stateDir;
+});
+afterAll(() => {
+  process.env.SBX_STATE_DIR = savedStateDir;
+  removeTempDir(root);
+});
+
+const staged = (sandbox: string, ctr: string, leaf: string) => path.join(stateDir, 'staging', sandbox, ctr, leaf);
+
+describe('staging bind mounts', () => {
+  it('binds the pinned directory to a private staging path and unbinds it again', async () => {
+    const p = staged('demo', 'sbx-demo..app', '0-aaaa');
+    await stagePinned(path.join(data, 'train'), p);
+    expect(isMountPoint(p)).toBe(true);
+    expect(fs.readFileSync(path.join(p, 'file'), 'utf8')).toBe('train');
+    expect(fs.statSync(p).ino).toBe(fs.statSync(path.join(data, 'train')).ino);
+    expect(fs.statSync(path.join(stateDir, 'staging')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.dirname(p)).mode & 0o777).toBe(0o700);
+
+    expect(await unstage(p)).toBe(true);
+    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(fs.existsSync(p)).toBe(false);
+    expect(fs.existsSync(path.join(stateDir, 'staging', 'demo'))).toBe(false);
+    expect(fs.readFileSync(path.join(data, 'train/file'), 'utf8')).toBe('train');
+  });
+
+  it('keeps showing the checked directory after the source path is swapped for a symlink', async () => {
+    fs.mkdirSync(path.join(data, 'swap'));
+    fs.writeFileSync(path.join(data, 'swap/mine'), 'x');
+    const p = staged('demo', 'sbx-demo..app', '1-bbbb');
+    await stagePinned(path.join(data, 'swap'), p);
+    fs.renameSync(path.join(data, 'swap'), path.join(data, 'swapped'));
+    fs.symlinkSync('/etc', path.join(data, 'swap'));
+    expect(fs.readdirSync(p)).toEqual(['mine']);
+    await unstage(p);
+  });
+
+  it('refuses to stage a path that has a symlink component and leaves nothing behind', async () => {
+    fs.symlinkSync('/etc', path.join(data, 'etc-link'));
+    const p = staged('demo', 'sbx-demo..app', '2-cccc');
+    const err = await stagePinned(path.join(data, 'etc-link'), p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PathProblem);
+    expect((err as PathProblem).kind).toBe('changed');
+    expect(fs.existsSync(p)).toBe(false);
+    expect(mountsUnder(stateDir)).toEqual([]);
+  });
+
+  it('unstage of a path that is not mounted only removes empty directories', async () => {
+    const p = staged('demo', 'sbx-demo..app', '3-dddd');
+    fs.mkdirSync(p, { recursive: true });
+    fs.writeFileSync(path.join(path.dirname(p), 'keep'), '');
+    expect(await unstage(p)).toBe(true);
+    expect(fs.existsSync(p)).toBe(false);
+    expect(fs.existsSync(path.join(path.dirname(p), 'keep'))).toBe(true);
+    fs.rmSync(path.join(stateDir, 'staging', 'demo'), { recursive: true });
+  });
+
+  it('recognises only paths of the staging layout', () => {
+    expect(isStagingPath(stateDir, staged('demo', 'sbx-demo..app', '0-aaaa'))).toBe(true);
+    expect(isStagingPath(stateDir, path.join(stateDir, 'staging', 'demo'))).toBe(false);
+    expect(isStagingPath(stateDir, '/etc')).toBe(false);
+    expect(isStagingPath(stateDir, path.join(stateDir, 'staging', 'demo', '..', '..', 'x', 'y'))).toBe(false);
+  });
+
+  it('releaseStaged ignores label paths outside the staging root', async () => {
+    fs.mkdirSync(path.join(data, 'victim'));
+    const ctx = context(new FakeDocker(), stateDir);
+    await releaseStaged(ctx, [path.join(data, 'victim'), '/']);
+    expect(fs.existsSync(path.join(data, 'victim'))).toBe(true);
+  });
+});
+
+describe('sweepStaging (sbx gc)', () => {
+  it('unmounts and removes staging paths no container names; keeps the used ones; honours --dry-run', async () => {
+    const used = staged('demo', 'sbx-demo..app', '0-used');
+    const orphan = staged('demo', 'sbx-demo..old', '0-orph');
+    await stagePinned(path.join(data, 'train'), used);
+    await stagePinned(path.join(data, 'train'), orphan);
+    const docker = new FakeDocker((args) => (args[0] === 'ps' ? { stdout: `${JSON.stringify([used])}\n\n` } : {}));
+    const ctx = context(docker, stateDir, { sandboxId: '' });
+
+    const dry = await sweepStaging(ctx, true);
+    expect(dry).toEqual([{ what: `staging mount ${orphan}`, reason: 'no container uses it' }]);
+    expect(isMountPoint(orphan)).toBe(true);
+
+    const done = await sweepStaging(ctx, false);
+    expect(done.map((a) => a.what)).toEqual([`staging mount ${orphan}`]);
+    expect(isMountPoint(orphan)).toBe(false);
+    expect(fs.existsSync(orphan)).toBe(false);
+    expect(isMountPoint(used)).toBe(true);
+    expect(fs.readFileSync(path.join(data, 'train/file'), 'utf8')).toBe('train');
+    await unstage(used);
+  });
+
+  it('makes no docker call when there is nothing staged', async () => {
+    const docker = new FakeDocker();
+    expect(await sweepStaging(context(docker, path.join(root, 'empty-state')), false)).toEqual([]);
+    expect(docker.calls).toEqual([]);
+  });
+});
