@@ -11,6 +11,8 @@ export interface SandboxContext {
   annotations: Record<string, string>;
   /** Selects this sandbox's Pod (NetworkPolicy). */
   selector: Record<string, string>;
+  /** Names of the objects of the whole render (Pods, PersistentVolumes, claims, Secrets, policies). */
+  objectNames: NameAllocator;
   /** Names of the Pod's volumes: declared ones first, then the automatic /tmp and tmpfs ones. */
   volumeNames: NameAllocator;
   note: Note;

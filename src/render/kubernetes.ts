@@ -28,18 +28,21 @@ export interface RenderResult {
 export function renderKubernetes(sandboxes: Sandbox[], opts: RenderOptions): RenderResult {
   const notes: RenderNote[] = [];
   const credentials: OssCredentialSource = { secretsFromEnv: opts.secretsFromEnv, env: opts.env ?? process.env };
-  const podNames = new NameAllocator(toDnsSubdomain, 253);
+  const objectNames = new NameAllocator(toDnsSubdomain, 253);
+  // Claims named in manifests are shared on purpose; generated names must not take them.
+  for (const s of sandboxes) for (const v of s.volumes) if (v.kind === 'pvc') objectNames.reserve(toDnsSubdomain(v.claimName));
   const objects = new Map<string, KubernetesObject>();
 
   for (const sandbox of sandboxes) {
     const note = noteSink(sandbox.id, notes);
-    const podName = podNames.take(sandbox.id);
+    const podName = objectNames.take(sandbox.id);
     if (podName !== sandbox.id) note('id', `Pod name is "${podName}": Kubernetes object names are lowercase DNS-1123 subdomains`);
     const meta = sandboxMetadata(sandbox.id, sandbox.labels, note);
     const ctx: SandboxContext = {
       sandbox,
       podName,
       ...meta,
+      objectNames,
       volumeNames: new NameAllocator(toDnsLabel),
       note,
       credentials,

@@ -1,6 +1,5 @@
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { SandboxContext } from './context.js';
-import { toDnsSubdomain } from './names.js';
 
 /**
  * egress: false leaves a sandbox with loopback only: no traffic out and none in. A policy of both
@@ -14,7 +13,7 @@ export function isolationPolicy(ctx: SandboxContext): INetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: toDnsSubdomain(`${ctx.podName}-no-network`), labels: ctx.labels },
+    metadata: { name: ctx.objectNames.take(`${ctx.podName}-no-network`), labels: ctx.labels },
     spec: { podSelector: { matchLabels: ctx.selector }, policyTypes: ['Ingress', 'Egress'] },
   };
 }

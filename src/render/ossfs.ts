@@ -1,7 +1,7 @@
 import type { IPersistentVolume, IPersistentVolumeClaim, ISecret } from 'kubernetes-models/v1';
 import type { OssfsVolume } from '../manifest/model.js';
 import type { SandboxContext } from './context.js';
-import { shortHash, toDnsLabel, toDnsSubdomain } from './names.js';
+import { toDnsLabel } from './names.js';
 
 export const OSS_CSI_DRIVER = 'ossplugin.csi.alibabacloud.com';
 /** PersistentVolumes are cluster-wide, so their Secret reference needs a namespace. */
@@ -15,16 +15,12 @@ function baseName(ctx: SandboxContext, vol: OssfsVolume): string {
   return `${ctx.podName}-${toDnsLabel(vol.name)}`;
 }
 
-export function ossSecretName(ctx: SandboxContext, vol: OssfsVolume): string {
-  return toDnsSubdomain(`${baseName(ctx, vol)}-oss`);
-}
-
 /**
  * The credentials Secret the CSI driver reads (keys akId/akSecret). Inline manifest credentials are
  * never copied; values come from the environment only when the user asked for it.
  */
 export function ossSecret(ctx: SandboxContext, vol: OssfsVolume, path: string): ISecret {
-  const name = ossSecretName(ctx, vol);
+  const name = ctx.objectNames.take(`${baseName(ctx, vol)}-oss`);
   const { secretsFromEnv, env } = ctx.credentials;
   const id = secretsFromEnv ? env.OSS_ACCESS_KEY_ID : undefined;
   const secret = secretsFromEnv ? env.OSS_ACCESS_KEY_SECRET : undefined;
@@ -57,8 +53,8 @@ export interface OssClaim {
 }
 
 /** Static provisioning: one PersistentVolume (bound to its own claim) per volume and sub_path. */
-export function ossClaim(ctx: SandboxContext, vol: OssfsVolume, subPath: string | undefined, readOnly: boolean): OssClaim {
-  const name = toDnsSubdomain(subPath ? `${baseName(ctx, vol)}-${shortHash(subPath)}` : baseName(ctx, vol));
+export function ossClaim(ctx: SandboxContext, vol: OssfsVolume, secretName: string, subPath: string | undefined, readOnly: boolean): OssClaim {
+  const name = ctx.objectNames.take(subPath ? `${baseName(ctx, vol)}-${subPath}` : baseName(ctx, vol));
   const accessModes: Array<'ReadOnlyMany' | 'ReadWriteMany'> = [readOnly ? 'ReadOnlyMany' : 'ReadWriteMany'];
   const volumeAttributes: Record<string, string> = {
     bucket: vol.bucket,
@@ -80,7 +76,7 @@ export function ossClaim(ctx: SandboxContext, vol: OssfsVolume, subPath: string 
       csi: {
         driver: OSS_CSI_DRIVER,
         volumeHandle: name,
-        nodePublishSecretRef: { name: ossSecretName(ctx, vol), namespace: SECRET_NAMESPACE },
+        nodePublishSecretRef: { name: secretName, namespace: SECRET_NAMESPACE },
         volumeAttributes,
       },
     },

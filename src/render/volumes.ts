@@ -51,14 +51,16 @@ export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
       out.mounts[ci].push(volumeMount(entry.name, vm.mountPath, undefined, vm.readOnly));
     }
   });
-  const secretsDone = new Set<string>();
+  const secretOf = new Map<string, string>();
   for (const { vol, index, subPath, name, readOnly } of ossVolumes.values()) {
-    const path = `spec.volumes[${index}].ossfs`;
-    if (!secretsDone.has(vol.name)) {
-      secretsDone.add(vol.name);
-      out.objects.push(ossSecret(ctx, vol, path));
+    let secretName = secretOf.get(vol.name);
+    if (!secretName) {
+      const secret = ossSecret(ctx, vol, `spec.volumes[${index}].ossfs`);
+      out.objects.push(secret);
+      secretName = secret.metadata!.name!;
+      secretOf.set(vol.name, secretName);
     }
-    const claim = ossClaim(ctx, vol, subPath, readOnly);
+    const claim = ossClaim(ctx, vol, secretName, subPath, readOnly);
     out.objects.push(...claim.objects);
     out.podVolumes.push({ name, persistentVolumeClaim: { claimName: claim.claimName } });
   }

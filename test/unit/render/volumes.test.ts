@@ -95,6 +95,21 @@ describe('volumes', () => {
     expect(mounts.every((m) => m.subPath === undefined)).toBe(true);
   });
 
+  test('generated names never take a claim named in a manifest, nor each other', () => {
+    const withOss = sandbox({ volumes: [oss()], containers: [container('app', { volumeMounts: [{ name: 'bucket', mountPath: '/o', readOnly: false }] })] });
+    const withClaim = sandbox({
+      id: 'other',
+      volumes: [{ kind: 'pvc', name: 'c', claimName: 'demo-bucket', create: true }],
+      containers: [container('app', { volumeMounts: [{ name: 'c', mountPath: '/c', readOnly: false }] })],
+    });
+    const r = render([withOss, withClaim]);
+    const claims = ofKind(r, 'PersistentVolumeClaim');
+    expect(claims).toHaveLength(2);
+    expect(new Set(claims.map((c) => c.metadata?.name)).size).toBe(2);
+    expect(claims.find((c) => c.spec?.volumeName)?.metadata?.name).not.toBe('demo-bucket');
+    expect(r.notes.map((n) => n.message).join('\n')).not.toMatch(/different definition/);
+  });
+
   test('ossfs 2.0 with a region asks for V4 signatures', () => {
     const s = sandbox({
       volumes: [oss({ region: 'cn-hangzhou' })],
