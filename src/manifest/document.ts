@@ -36,7 +36,8 @@ export async function loadDocument(file: string, pd: ParsedDocument, positionOf:
     const reason = err instanceof Error && /alias/i.test(err.message) ? 'too many or unresolvable YAML aliases' : 'cannot convert the YAML document';
     return { errors: [new SbxError('MANIFEST_INVALID', reason, { file, ...pd.start })], warnings };
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  if (data === null || data === undefined) return { errors: [], warnings };
+  if (typeof data !== 'object' || Array.isArray(data)) {
     const message = `a manifest document must be a mapping (a Sandbox), got ${describeType(data)}`;
     return { errors: [new SbxError('MANIFEST_INVALID', message, { file, ...pd.start })], warnings };
   }
