@@ -1,6 +1,7 @@
 import type { IPersistentVolumeClaim, IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import type { OssfsVolume, PvcVolume, Volume } from '../manifest/model.js';
 import type { SandboxContext } from './context.js';
+import { MANAGED_BY } from './metadata.js';
 import { toDnsSubdomain } from './names.js';
 import type { KubernetesObject } from './objects.js';
 import { ossClaim, ossSecret } from './ossfs.js';
@@ -17,20 +18,35 @@ export interface RenderedVolumes {
   mounts: IVolumeMount[][];
 }
 
-export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
-  const { sandbox, note } = ctx;
-  const out: RenderedVolumes = { podVolumes: [], objects: [], mounts: sandbox.containers.map(() => []) };
-  const podVolumeOf = new Map<string, string>();
+interface OssMount {
+  vol: OssfsVolume;
+  index: number;
+  subPath?: string;
+  /** Pod volume name. */
+  name: string;
+  /** Every mount of it is read-only: the PersistentVolume can be ReadOnlyMany. */
+  readOnly: boolean;
+}
 
-  sandbox.volumes.forEach((vol, i) => {
+export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
+  const out: RenderedVolumes = { podVolumes: [], objects: [], mounts: ctx.sandbox.containers.map(() => []) };
+  const podVolumeOf = new Map<string, string>();
+  ctx.sandbox.volumes.forEach((vol, i) => {
     if (vol.kind === 'ossfs') return;
     const name = ctx.volumeNames.take(vol.name);
     podVolumeOf.set(vol.name, name);
     out.podVolumes.push({ name, ...volumeSource(ctx, vol, `spec.volumes[${i}]`, out.objects) });
   });
+  const ossMounts = mountAll(ctx, podVolumeOf, out);
+  renderOss(ctx, ossMounts, out);
+  return out;
+}
 
-  // ossfs: sub_path selects a bucket prefix, so each distinct sub_path is its own volume.
-  const ossVolumes = new Map<string, { vol: OssfsVolume; index: number; subPath?: string; name: string; readOnly: boolean }>();
+/** volumeMounts in manifest order; ossfs mounts are collected per (volume, sub_path) on the way. */
+function mountAll(ctx: SandboxContext, podVolumeOf: Map<string, string>, out: RenderedVolumes): Map<string, OssMount> {
+  const { sandbox } = ctx;
+  // sub_path selects a bucket prefix, as on Docker, so each distinct sub_path is its own volume.
+  const ossMounts = new Map<string, OssMount>();
   sandbox.containers.forEach((c, ci) => {
     for (const vm of c.volumeMounts) {
       const index = sandbox.volumes.findIndex((v) => v.name === vm.name);
@@ -41,18 +57,23 @@ export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
         continue;
       }
       const key = `${vol.name}\0${vm.subPath ?? ''}`;
-      let entry = ossVolumes.get(key);
+      let entry = ossMounts.get(key);
       if (!entry) {
         const name = ctx.volumeNames.take(vm.subPath ? `${vol.name}-${vm.subPath}` : vol.name);
         entry = { vol, index, subPath: vm.subPath, name, readOnly: true };
-        ossVolumes.set(key, entry);
+        ossMounts.set(key, entry);
       }
       entry.readOnly &&= vm.readOnly;
       out.mounts[ci].push(volumeMount(entry.name, vm.mountPath, undefined, vm.readOnly));
     }
   });
+  return ossMounts;
+}
+
+/** One credentials Secret per ossfs volume, one PersistentVolume and claim per (volume, sub_path). */
+function renderOss(ctx: SandboxContext, ossMounts: Map<string, OssMount>, out: RenderedVolumes): void {
   const secretOf = new Map<string, string>();
-  for (const { vol, index, subPath, name, readOnly } of ossVolumes.values()) {
+  for (const { vol, index, subPath, name, readOnly } of ossMounts.values()) {
     let secretName = secretOf.get(vol.name);
     if (!secretName) {
       const secret = ossSecret(ctx, vol, `spec.volumes[${index}].ossfs`);
@@ -64,13 +85,11 @@ export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
     out.objects.push(...claim.objects);
     out.podVolumes.push({ name, persistentVolumeClaim: { claimName: claim.claimName } });
   }
-  sandbox.volumes.forEach((vol, i) => {
-    if (vol.kind === 'ossfs' && ![...ossVolumes.values()].some((e) => e.vol === vol)) {
-      note(`spec.volumes[${i}]`, 'not mounted by any container; no PersistentVolume rendered');
+  ctx.sandbox.volumes.forEach((vol, i) => {
+    if (vol.kind === 'ossfs' && !secretOf.has(vol.name)) {
+      ctx.note(`spec.volumes[${i}]`, 'not mounted by any container; no PersistentVolume rendered');
     }
   });
-
-  return out;
 }
 
 function volumeMount(name: string, mountPath: string, subPath: string | undefined, readOnly: boolean): IVolumeMount {
@@ -99,7 +118,7 @@ function claimFor(ctx: SandboxContext, vol: PvcVolume, path: string, objects: Ku
     const pvc: IPersistentVolumeClaim = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
-      metadata: { name: claimName, labels: { 'app.kubernetes.io/managed-by': 'sbx' } },
+      metadata: { name: claimName, labels: { ...MANAGED_BY } },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: PLACEHOLDER_CLAIM_SIZE } } },
     };
     objects.push(pvc);
