@@ -28,8 +28,10 @@ export function checkVolumes(spec: Obj, issues: IssueList, warnings: PendingWarn
       else firstIndex.set(name, i);
     }
     const backends = backendsOf(v);
+    const unknownKeys = Object.keys(v).some((k) => k !== 'name' && !(BACKENDS as readonly string[]).includes(k));
     if (backends.length === 0) {
-      issues.add(at, `volume ${label} needs exactly one backend: ephemeral_storage, pvc, host or ossfs`);
+      // A misspelt backend (emptyDir, hostPath...) is already reported as an unknown field.
+      if (!unknownKeys) issues.add(at, `volume ${label} needs exactly one backend: ephemeral_storage, pvc, host or ossfs`);
       return;
     }
     if (backends.length > 1) {
