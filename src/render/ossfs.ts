@@ -31,6 +31,8 @@ export function ossSecret(ctx: SandboxContext, vol: OssfsVolume, path: string): 
     ctx.note(path, `--secrets-from-env: OSS_ACCESS_KEY_ID or OSS_ACCESS_KEY_SECRET is not set; Secret ${name} holds placeholders`);
   } else if (!secretsFromEnv) {
     ctx.note(path, `Secret ${name} holds placeholders; fill them in or render with --secrets-from-env`);
+  } else {
+    ctx.note(path, `Secret ${name} holds the credentials from the environment; keep this output private`);
   }
   ctx.note(path, `the PersistentVolume reads Secret ${name} from namespace "${SECRET_NAMESPACE}"; apply the objects there or edit nodePublishSecretRef`);
   return {

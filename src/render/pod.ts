@@ -36,7 +36,7 @@ export function renderPod(ctx: SandboxContext, volumes: RenderedVolumes): IPod {
     podVolumes.push(...rendered.volumes);
     return rendered.container;
   });
-  if (sandbox.readinessProbe) containers[0].readinessProbe = readinessProbe(sandbox.readinessProbe);
+  if (sandbox.readinessProbe && containers[0]) containers[0].readinessProbe = readinessProbe(sandbox.readinessProbe);
   podLevelNotes(ctx);
 
   return {

@@ -31,6 +31,7 @@ describe('credentials in the output', () => {
     expect(outsideSecrets).not.toContain(ENV.OSS_ACCESS_KEY_ID);
     expect(JSON.stringify(r.notes)).not.toContain(ENV.OSS_ACCESS_KEY_SECRET);
     expect(ofKind(r, 'Secret')[0].stringData?.akSecret).toBe(ENV.OSS_ACCESS_KEY_SECRET);
+    expect(r.notes.map((n) => n.message).join('\n')).toMatch(/keep this output private/);
   });
 
   test('--secrets-from-env with the variables unset keeps the placeholders and says so', () => {
