@@ -102,19 +102,24 @@ function volumeSource(ctx: SandboxContext, vol: Exclude<Volume, OssfsVolume>, pa
       return { emptyDir: { medium: 'Memory', sizeLimit: bytesQuantity(vol.sizeBytes) } };
     case 'pvc':
       return { persistentVolumeClaim: { claimName: claimFor(ctx, vol, path, objects) } };
-    case 'host':
-      ctx.note(`${path}.host`, 'hostPath is a directory on whichever node runs the Pod; sbx\'s allow-list (SBX_ALLOWED_HOST_PATHS) is not enforced there, and a missing sub_path is created instead of refused');
+    case 'host': {
+      const subPath = subPathMounted(ctx, vol.name) ? ', and a missing sub_path is created instead of refused (HOST_PATH_NOT_FOUND)' : '';
+      ctx.note(`${path}.host`, `hostPath is a directory on whichever node runs the Pod; sbx's allow-list (SBX_ALLOWED_HOST_PATHS) is not enforced there${subPath}`);
       return { hostPath: { path: vol.path, type: 'Directory' } };
+    }
   }
+}
+
+function subPathMounted(ctx: SandboxContext, volume: string): boolean {
+  return ctx.sandbox.containers.some((c) => c.volumeMounts.some((vm) => vm.name === volume && vm.subPath));
 }
 
 function claimFor(ctx: SandboxContext, vol: PvcVolume, path: string, objects: KubernetesObject[]): string {
   const claimName = toDnsSubdomain(vol.claimName);
   if (claimName !== vol.claimName) ctx.note(`${path}.pvc.claim_name`, `renamed to "${claimName}": Kubernetes object names are lowercase DNS-1123 subdomains`);
-  const subPathMounted = ctx.sandbox.containers.some((c) => c.volumeMounts.some((vm) => vm.name === vol.name && vm.subPath));
-  if (subPathMounted) ctx.note(path, 'a sub_path missing in the claim is created by the kubelet instead of refused (PVC_SUBPATH_NOT_FOUND)');
+  if (subPathMounted(ctx, vol.name)) ctx.note(path, 'a sub_path missing in the claim is created by the kubelet instead of refused (PVC_SUBPATH_NOT_FOUND)');
   if (vol.create) {
-    ctx.note(`${path}.pvc.create`, `PersistentVolumeClaim ${claimName} requests a placeholder ${PLACEHOLDER_CLAIM_SIZE} from the default StorageClass; adjust the size`);
+    ctx.note(`${path}.pvc.create`, `PersistentVolumeClaim ${claimName} requests a placeholder ${PLACEHOLDER_CLAIM_SIZE} from the default StorageClass, ReadWriteOnce (Pods sharing it must run on one node); adjust both as needed`);
     const pvc: IPersistentVolumeClaim = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
