@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { renderToText } from '../../../src/render/index.js';
-import { everything, sandbox } from './fixtures.js';
+import { container, everything, sandbox } from './fixtures.js';
 import { render } from './helpers.js';
 
 describe('renderToText', () => {
@@ -18,6 +18,14 @@ describe('renderToText', () => {
     const docs = parseAllDocuments(renderToText(r, 'yaml')).map((d) => d.toJS());
     const p = docs.find((d) => d.kind === 'Pod');
     expect(p.spec.containers[1].resources.limits.cpu).toBe('1');
+  });
+
+  test('yaml: strings that YAML 1.1 (kubectl) would read as booleans, numbers or times stay strings', () => {
+    const values = ['yes', 'on', 'off', 'y', 'N', '1_000', '12:30', '2020-01-01', '0755', 'true', '~'];
+    const env = values.map((v, i) => `V${i}=${v}`);
+    const text = renderToText(render([sandbox({ containers: [container('app', { env })] })]), 'yaml');
+    const p = parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()).find((d) => d.kind === 'Pod');
+    expect(p.spec.containers[0].env.map((e: { value: unknown }) => e.value)).toEqual(values);
   });
 
   test('json: a v1 List of the objects', () => {
