@@ -24,6 +24,7 @@ interface S3rverInstance {
 
 const require = createRequire(import.meta.url);
 const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
+const S3Account = require('s3rver/lib/models/account') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
 const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: Buffer, metadata: Record<string, string>) => unknown;
 
 export interface S3Server {
@@ -37,6 +38,8 @@ export interface S3Server {
   /** s3fs's layout for a symlink: the target as body, S_IFLNK|0777 in x-amz-meta-mode. */
   putSymlink(bucket: string, key: string, target: string): Promise<void>;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
+  /** Let another access key id in (any secret is accepted for it, as for S3RVER). */
+  addAccessKeyId(id: string): void;
   stop(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function startS3(buckets: string[] = []): Promise<S3Server> {
     async listKeys(bucket, prefix = '') {
       return (await store.listObjects(bucket, { prefix })).objects.map((o) => o.key);
     },
+    addAccessKeyId: (id) => S3Account.DUMMY_ACCOUNT.createKeyPair(id, id),
     async stop() {
       await server.close().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
