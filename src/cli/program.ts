@@ -29,7 +29,6 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'print every docker/ossfs command line (secrets redacted)')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .enablePositionalOptions()
     .addHelpText(
       'after',
       examples([
@@ -104,7 +103,6 @@ export function buildProgram(): Command {
     .option('-c, --container <name>', 'container (default: the first one)')
     .option('-i, --interactive', 'keep stdin open')
     .option('-t, --tty', 'allocate a terminal')
-    .passThroughOptions()
     .addHelpText('after', examples(['sbx exec demo -- ls /', 'sbx exec demo -c reader -- cat /var/www/html/x']))
     .action(action(() => import('./exec.js')));
 

@@ -41,9 +41,12 @@ type Doc = Record<string, unknown> & { id?: string; metadata?: { labels?: Record
 export function writeManifest(source: string | Doc | Doc[]): string {
   const docs: unknown[] =
     typeof source === 'string' ? parseAllDocuments(source).map((d) => d.toJS()) : Array.isArray(source) ? source : [source];
-  const text = docs.map((d) => stringify(tagForRun(d))).join('---\n');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sbx-e2e-manifest-'));
-  const file = path.join(dir, 'sandbox.yaml');
+  return tempFile(docs.map((d) => stringify(tagForRun(d))).join('---\n'));
+}
+
+/** Write text to a new file in a fresh temp directory and return its path. */
+export function tempFile(text: string, name = 'sandbox.yaml'): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sbx-e2e-')), name);
   writeFileSync(file, text);
   return file;
 }
