@@ -13,6 +13,8 @@ export interface SandboxContext {
   selector: Record<string, string>;
   /** Names of the objects of the whole render (Pods, PersistentVolumes, claims, Secrets, policies). */
   objectNames: NameAllocator;
+  /** Claim name in the manifest → PersistentVolumeClaim name, the same for every sandbox of the render. */
+  claimNames: Map<string, string>;
   /** Names of the Pod's volumes: declared ones first, then the automatic /tmp and tmpfs ones. */
   volumeNames: NameAllocator;
   note: Note;

@@ -29,8 +29,7 @@ export function renderKubernetes(sandboxes: Sandbox[], opts: RenderOptions): Ren
   const notes: RenderNote[] = [];
   const credentials: OssCredentialSource = { secretsFromEnv: opts.secretsFromEnv, env: opts.env ?? process.env };
   const objectNames = new NameAllocator(toDnsSubdomain, 253);
-  // Claims named in manifests are shared on purpose; generated names must not take them.
-  for (const s of sandboxes) for (const v of s.volumes) if (v.kind === 'pvc') objectNames.reserve(toDnsSubdomain(v.claimName));
+  const claimNames = claimNameMap(sandboxes, objectNames);
   const objects = new Map<string, KubernetesObject>();
 
   for (const sandbox of sandboxes) {
@@ -43,6 +42,7 @@ export function renderKubernetes(sandboxes: Sandbox[], opts: RenderOptions): Ren
       podName,
       ...meta,
       objectNames,
+      claimNames,
       volumeNames: new NameAllocator(toDnsLabel),
       note,
       credentials,
@@ -54,6 +54,22 @@ export function renderKubernetes(sandboxes: Sandbox[], opts: RenderOptions): Ren
     for (const o of rendered) addObject(objects, o, note);
   }
   return { objects: [...objects.values()], notes };
+}
+
+/**
+ * Claims named in manifests are shared on purpose, so they are named first: valid names are kept,
+ * others are sanitised (distinct Docker volume names stay distinct claims), and generated names avoid them all.
+ */
+function claimNameMap(sandboxes: Sandbox[], objectNames: NameAllocator): Map<string, string> {
+  const raw = [...new Set(sandboxes.flatMap((s) => s.volumes.flatMap((v) => (v.kind === 'pvc' ? [v.claimName] : []))))];
+  const valid = raw.filter((name) => toDnsSubdomain(name) === name);
+  const names = new Map<string, string>();
+  for (const name of valid) {
+    objectNames.reserve(name);
+    names.set(name, name);
+  }
+  for (const name of raw) if (!names.has(name)) names.set(name, objectNames.take(name));
+  return names;
 }
 
 /** Sandboxes may share an object (a created claim); the same name with a different body is reported. */

@@ -2,7 +2,6 @@ import type { IPersistentVolumeClaim, IVolume, IVolumeMount } from 'kubernetes-m
 import type { OssfsVolume, PvcVolume, Volume } from '../manifest/model.js';
 import type { SandboxContext } from './context.js';
 import { MANAGED_BY } from './metadata.js';
-import { toDnsSubdomain } from './names.js';
 import type { KubernetesObject } from './objects.js';
 import { ossClaim, ossSecret } from './ossfs.js';
 import { bytesQuantity } from './quantity.js';
@@ -115,7 +114,7 @@ function subPathMounted(ctx: SandboxContext, volume: string): boolean {
 }
 
 function claimFor(ctx: SandboxContext, vol: PvcVolume, path: string, objects: KubernetesObject[]): string {
-  const claimName = toDnsSubdomain(vol.claimName);
+  const claimName = ctx.claimNames.get(vol.claimName) ?? vol.claimName;
   if (claimName !== vol.claimName) ctx.note(`${path}.pvc.claim_name`, `renamed to "${claimName}": Kubernetes object names are lowercase DNS-1123 subdomains`);
   if (subPathMounted(ctx, vol.name)) ctx.note(path, 'a sub_path missing in the claim is created by the kubelet instead of refused (PVC_SUBPATH_NOT_FOUND)');
   if (vol.create) {

@@ -95,6 +95,20 @@ describe('volumes', () => {
     expect(mounts.every((m) => m.subPath === undefined)).toBe(true);
   });
 
+  test('claim names that differ on Docker stay different claims on Kubernetes', () => {
+    const s = sandbox({
+      volumes: [
+        { kind: 'pvc', name: 'a', claimName: 'data', create: true },
+        { kind: 'pvc', name: 'b', claimName: 'Data', create: true },
+      ],
+    });
+    const r = render([s]);
+    const claims = pod(r).spec?.volumes?.map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean);
+    expect(claims?.[0]).toBe('data');
+    expect(claims?.[1]).not.toBe('data');
+    expect(ofKind(r, 'PersistentVolumeClaim')).toHaveLength(2);
+  });
+
   test('generated names never take a claim named in a manifest, nor each other', () => {
     const withOss = sandbox({ volumes: [oss()], containers: [container('app', { volumeMounts: [{ name: 'bucket', mountPath: '/o', readOnly: false }] })] });
     const withClaim = sandbox({
