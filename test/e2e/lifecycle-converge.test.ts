@@ -1,0 +1,82 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { wrappedDocker } from '../helpers/docker-wrapper.js';
+import { objectsWithLabel, sandboxLabel, sbxE2E, sid, tempFile, writeManifest } from '../helpers/e2e.js';
+import { applyDoc, applyOk, containersOf, expectExit, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
+
+const twoContainers = (name: string, secondScript = 'echo v1') =>
+  sandboxDoc(
+    name,
+    [shContainer('one', '', { volume_mounts: [{ name: 'shared', mount_path: '/shared' }] }), shContainer('two', secondScript)],
+    { egress: true, volumes: [{ name: 'shared', ephemeral_storage: '16Mi' }] },
+  );
+
+describe.concurrent('converging an existing sandbox', () => {
+  const created: string[] = [];
+  const track = (name: string) => {
+    created.push(sid(name));
+    return sid(name);
+  };
+  afterAll(async () => {
+    await Promise.all(created.map((id) => sbxE2E(['delete', id])));
+  });
+
+  it('a second apply of the same manifest reports unchanged and makes no mutating docker call', async () => {
+    const id = track('idem');
+    const file = await applyDoc(twoContainers('idem'));
+    const before = await containersOf(id);
+    const recorder = wrappedDocker();
+    const again = await applyOk(file, recorder.env);
+    expect(again.stdout.trim()).toBe(`sandbox ${id} unchanged`);
+    const calls = recorder.calls();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.mutating).map((c) => c.argv)).toEqual([]);
+    expect(await containersOf(id)).toEqual(before);
+  });
+
+  it('changing the args of one container recreates exactly that container', async () => {
+    const id = track('change-args');
+    await applyDoc(twoContainers('change-args', 'echo v1'));
+    const before = await containersOf(id);
+    const recorder = wrappedDocker();
+    const res = await applyOk(writeManifest(twoContainers('change-args', 'echo v2')), recorder.env);
+    expect(res.stdout).toContain(`sandbox ${id} applied`);
+    const after = await containersOf(id);
+    expect(Object.keys(after).sort()).toEqual(['infra', 'one', 'two']);
+    expect(after.infra).toEqual(before.infra);
+    expect(after.one).toEqual(before.one);
+    expect(after.two.id).not.toBe(before.two.id);
+    expect(after.two.state).toBe('running');
+    const creates = recorder.calls().filter((c) => /^(run|create|container create|volume create|network create)\b/.test(c.argv));
+    expect(creates).toHaveLength(1);
+    expect(creates[0].argv).toContain(after.two.dockerName);
+    const logs = expectExit(await sbxE2E(['logs', id, 'two']), 0);
+    expect(logs.stdout.trim()).toBe('v2');
+  });
+
+  it('two concurrent applies of the same manifest end in one consistent sandbox', async () => {
+    const id = track('concurrent');
+    const file = writeManifest(twoContainers('concurrent'));
+    const [a, b] = await Promise.all([sbxE2E(['apply', '-f', file]), sbxE2E(['apply', '-f', file])]);
+    expectExit(a, 0);
+    expectExit(b, 0);
+    expect([a.stdout, b.stdout].filter((o) => o.includes('unchanged'))).toHaveLength(1);
+    const live = await containersOf(id);
+    expect(Object.keys(live).sort()).toEqual(['infra', 'one', 'two']);
+    expect(Object.values(live).map((c) => c.state)).toEqual(['running', 'running', 'running']);
+    const objects = await objectsWithLabel(sandboxLabel(id));
+    expect(objects.volumes).toHaveLength(1);
+    expect(objects.networks).toHaveLength(1);
+  });
+
+  it('the manifest exported by `sbx get -o yaml` re-applies as a no-op', async () => {
+    const id = track('export');
+    await applyDoc(twoContainers('export'));
+    const exported = expectExit(await sbxE2E(['get', id, '-o', 'yaml']), 0).stdout;
+    expect(exported).toContain(`id: ${id}`);
+    const file = tempFile(exported);
+    const recorder = wrappedDocker();
+    const again = await applyOk(file, recorder.env);
+    expect(again.stdout.trim()).toBe(`sandbox ${id} unchanged`);
+    expect(recorder.calls().filter((c) => c.mutating)).toEqual([]);
+  });
+});
