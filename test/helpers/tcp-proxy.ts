@@ -6,8 +6,9 @@ import net from 'node:net';
  */
 export async function startEngineProxy(socketPath = '/var/run/docker.sock'): Promise<{ dockerHost: string; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const engine = net.connect(socketPath);
+  // Half-open connections matter: `docker exec` closes its stdin side and still reads the output.
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const engine = net.connect({ path: socketPath, allowHalfOpen: true });
     sockets.add(client).add(engine);
     client.pipe(engine).pipe(client);
     const drop = () => {
