@@ -45,6 +45,22 @@ export function subPathComponents(subPath: string | undefined): string[] {
   return parts;
 }
 
+/** realpath(3) of the longest existing ancestor, with the missing rest appended (for paths sbx creates later). */
+export function canonicalLoose(p: string): string {
+  const rest: string[] = [];
+  let cur = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(cur), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return path.resolve(p);
+      rest.push(path.basename(cur));
+      cur = parent;
+    }
+  }
+}
+
 /** realpath(3), with errno mapped to a problem kind. */
 export function canonicalPath(p: string): string {
   try {

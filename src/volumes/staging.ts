@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { L } from '../labels.js';
-import { isLocked } from '../lock.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import type { GcAction } from './backend.js';
-import { openPinnedDirectory, PathProblem, sameFile } from './safe-path.js';
+import { isLocked, withLocks } from '../lock.js';
+import { canonicalLoose, openPinnedDirectory, PathProblem, sameFile } from './safe-path.js';
 import type { BackendContext } from './types.js';
 
 /**
@@ -15,7 +15,8 @@ import type { BackendContext } from './types.js';
  * staging path, never the user-controlled one. The nonce keeps a replacement container's mounts
  * apart from those of the container it replaces (both exist until the swap succeeds).
  */
-export const stagingRoot = (stateDir: string) => path.join(stateDir, 'staging');
+/** Canonical, so that paths match /proc/self/mountinfo and what the engine reports. */
+export const stagingRoot = (stateDir: string) => path.join(canonicalLoose(stateDir), 'staging');
 
 export function newStagingPath(ctx: BackendContext, dc: DesiredContainer, m: DesiredMount): string {
   return stagingPathWith(ctx, dc, m, randomBytes(4).toString('hex'));
@@ -44,24 +45,49 @@ export function isStagingPath(stateDir: string, p: string): boolean {
  */
 export async function stagePinned(canonical: string, staging: string): Promise<void> {
   const fd = openPinnedDirectory(canonical);
+  let mounted = false;
   try {
-    makePrivateDirs(path.dirname(staging), 3);
+    await ensureStagingRoot(path.dirname(path.dirname(path.dirname(staging))));
+    makePrivateDirs(path.dirname(staging), 2);
     fs.mkdirSync(staging, { mode: 0o700 });
     const res = await execa('mount', ['--no-canonicalize', '--bind', `/proc/${process.pid}/fd/${fd}`, staging], { reject: false });
     if (res.exitCode !== 0) {
-      fs.rmdirSync(staging);
       throw new PathProblem('unverifiable', `cannot pin ${canonical} for the container (mount: ${String(res.stderr || res.message).trim()}); sbx must run as root on the engine's host`);
     }
+    mounted = true;
     if (!sameFile(fs.fstatSync(fd), fs.statSync(staging))) {
-      await unstage(staging);
       throw new PathProblem('changed', `the staged mount of ${canonical} is not the checked directory`);
     }
+  } catch (err) {
+    if (mounted) await unstage(staging);
+    else rmdirQuiet(staging);
+    throw err;
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Create `dir` and tighten it and its `levels - 1` parents (up to the staging root) to 0700. */
+/**
+ * The staging root is a small tmpfs of its own: after a reboot every staging path is gone, so
+ * starting a container whose bind was not made again fails loudly instead of binding an empty
+ * directory (and writing into the state dir).
+ */
+async function ensureStagingRoot(root: string): Promise<void> {
+  makePrivateDirs(root, 1);
+  if (isMountPoint(root)) return;
+  // Two applies must not stack two tmpfs: the second would hide the first one's staging paths.
+  await withLocks(
+    ['staging-root'],
+    async () => {
+      if (isMountPoint(root)) return;
+      const res = await execa('mount', ['-t', 'tmpfs', '-o', 'mode=0700,size=1m', 'sbx-staging', root], { reject: false });
+      if (res.exitCode !== 0) throw new PathProblem('unverifiable', `cannot mount the staging tmpfs at ${root}: ${String(res.stderr || res.message).trim()}`);
+    },
+    { timeoutMs: 30_000 },
+  );
+}
+
+/** Create `dir` and tighten it and its `levels - 1` parents to 0700. */
 function makePrivateDirs(dir: string, levels: number): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (let d = dir, i = 0; i < levels; i++, d = path.dirname(d)) fs.chmodSync(d, 0o700);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostVolume, VolumeMount } from '../../../src/manifest/model.js';
 import { hostBackend } from '../../../src/volumes/host.js';
-import { codeOf, context, FakeDocker, mountOf, mountsUnder, removeTempDir, tempDir } from './pvc-host-fixtures.js';
+import { codeOf, context, FakeDocker, mountOf, removeTempDir, stagedMounts, tempDir } from './pvc-host-fixtures.js';
 
 const root = fs.realpathSync(tempDir('host'));
 const stateDir = path.join(root, 'state');
@@ -19,7 +19,13 @@ afterEach(() => {
   if (saved.allow === undefined) delete process.env.SBX_ALLOWED_HOST_PATHS;
   if (saved.config === undefined) delete process.env.SBX_CONFIG;
 });
-afterAll(() => removeTempDir(root));
+const savedStateDir = process.env.SBX_STATE_DIR;
+process.env.SBX_STATE_DIR = stateDir; // sbx's lock files go there too
+afterAll(() => {
+  process.env.SBX_STATE_DIR = savedStateDir;
+  if (savedStateDir === undefined) delete process.env.SBX_STATE_DIR;
+  removeTempDir(root);
+});
 
 fs.mkdirSync(path.join(allowed, 'outputs/run-1'), { recursive: true });
 fs.writeFileSync(path.join(allowed, 'outputs/marker'), 'root');
@@ -130,7 +136,7 @@ describe('host prepare / release', () => {
     expect(p.stagingPath!.startsWith(`${stateDir}/staging/demo/sbx-demo..app/0-`)).toBe(true);
     expect(fs.readdirSync(p.stagingPath!)).toEqual(['file']);
     await hostBackend.release(c, [p]);
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(stagedMounts(stateDir)).toEqual([]);
     expect(fs.readdirSync(`${allowed}/outputs/run-1`)).toEqual(['file']);
   });
 
@@ -142,7 +148,7 @@ describe('host prepare / release', () => {
     const pb = await hostBackend.prepare(c, b.m, b.dc);
     expect(pa.stagingPath).not.toBe(pb.stagingPath);
     await hostBackend.afterRemove(c, [{ stagedMounts: [pa.stagingPath!, pb.stagingPath!], ossfsKeys: [] }]);
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(stagedMounts(stateDir)).toEqual([]);
   });
 
   it('race: a directory checked in preflight and swapped for a symlink before create is refused', async () => {
@@ -155,7 +161,7 @@ describe('host prepare / release', () => {
     fs.symlinkSync('/etc', dir);
     const err = await codeOf(() => hostBackend.prepare(c, mounts[0].m, mounts[0].dc));
     expect(err.code).toBe('SUBPATH_ESCAPE');
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(stagedMounts(stateDir)).toEqual([]);
   });
 
   it('race: the host path itself swapped for a symlink is refused', async () => {
@@ -167,6 +173,6 @@ describe('host prepare / release', () => {
     fs.renameSync(dir, `${dir}.moved`);
     fs.symlinkSync(path.join(root, 'secret'), dir);
     expect((await codeOf(() => hostBackend.prepare(c, mounts[0].m, mounts[0].dc))).code).toBe('HOST_PATH_NOT_ALLOWED');
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(stagedMounts(stateDir)).toEqual([]);
   });
 });

@@ -77,3 +77,8 @@ export function removeTempDir(dir: string): void {
   for (const p of mountsUnder(dir).reverse()) execFileSync('umount', ['-l', p]);
   fs.rmSync(dir, { recursive: true, force: true });
 }
+
+/** Staging bind mounts under a state dir (the staging root's own tmpfs stays mounted on purpose). */
+export function stagedMounts(stateDir: string): string[] {
+  return mountsUnder(path.join(stateDir, 'staging')).filter((p) => p !== path.join(stateDir, 'staging'));
+}

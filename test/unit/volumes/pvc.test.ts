@@ -3,11 +3,17 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PvcVolume, VolumeMount } from '../../../src/manifest/model.js';
 import { pvcBackend, removeCreatedPvcVolumes } from '../../../src/volumes/pvc.js';
-import { codeOf, context, FakeDocker, mountOf, mountsUnder, removeTempDir, tempDir, type Reply } from './pvc-host-fixtures.js';
+import { codeOf, context, FakeDocker, mountOf, removeTempDir, stagedMounts, tempDir, type Reply } from './pvc-host-fixtures.js';
 
 const root = fs.realpathSync(tempDir('pvc'));
 const stateDir = path.join(root, 'state');
-afterAll(() => removeTempDir(root));
+const savedStateDir = process.env.SBX_STATE_DIR;
+process.env.SBX_STATE_DIR = stateDir; // sbx's lock files go there too
+afterAll(() => {
+  process.env.SBX_STATE_DIR = savedStateDir;
+  if (savedStateDir === undefined) delete process.env.SBX_STATE_DIR;
+  removeTempDir(root);
+});
 
 /** A fake local volume whose Mountpoint is a temp directory with datasets/train and a root marker. */
 function volumeDir(name: string): string {
@@ -138,7 +144,7 @@ describe('pvc sub_path on engines before API 1.45 (Mountpoint fallback)', () => 
     expect(p.expectedSource).toBe(p.stagingPath);
     expect(fs.readdirSync(p.stagingPath!)).toEqual(['file']);
     await pvcBackend.release(c, [p]);
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(stagedMounts(stateDir)).toEqual([]);
   });
 
   it('race: a sub-directory swapped for a symlink to / after preflight is refused at prepare', async () => {
@@ -149,7 +155,7 @@ describe('pvc sub_path on engines before API 1.45 (Mountpoint fallback)', () => 
     fs.renameSync(path.join(mp, 'racy'), path.join(mp, 'racy.old'));
     fs.symlinkSync('/', path.join(mp, 'racy'));
     expect((await codeOf(() => pvcBackend.prepare(c, mounts[0].m, mounts[0].dc))).code).toBe('SUBPATH_ESCAPE');
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(stagedMounts(stateDir)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalDirectory, isWithin, openPinnedDirectory, PathProblem, resolveInside, subPathComponents } from '../../../src/volumes/safe-path.js';
+import { canonicalDirectory, canonicalLoose, isWithin, openPinnedDirectory, PathProblem, resolveInside, subPathComponents } from '../../../src/volumes/safe-path.js';
 import { removeTempDir, tempDir } from './pvc-host-fixtures.js';
 
 const root = fs.realpathSync(tempDir('safe-path'));
@@ -119,5 +119,15 @@ describe('openPinnedDirectory', () => {
     fs.closeSync(openPinnedDirectory(path.join(vol, 'datasets/train')));
     for (let i = 0; i < 20; i++) problemKind(() => openPinnedDirectory(path.join(vol, 'marker/x')));
     expect(fs.readdirSync('/proc/self/fd').length).toBe(before);
+  });
+});
+
+describe('canonicalLoose', () => {
+  it('resolves the existing part and appends the rest', () => {
+    const real = path.join(root, 'loose-real');
+    fs.mkdirSync(real);
+    fs.symlinkSync(real, path.join(root, 'loose-link'));
+    expect(canonicalLoose(path.join(root, 'loose-link/not/yet'))).toBe(path.join(real, 'not/yet'));
+    expect(canonicalLoose('/nonexistent-sbx/a')).toBe('/nonexistent-sbx/a');
   });
 });

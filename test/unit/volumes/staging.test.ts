@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PathProblem } from '../../../src/volumes/safe-path.js';
-import { isMountPoint, isStagingPath, releaseStaged, stagePinned, sweepStaging, unstage } from '../../../src/volumes/staging.js';
-import { context, FakeDocker, mountsUnder, removeTempDir, tempDir } from './pvc-host-fixtures.js';
+import { isMountPoint, isStagingPath, newStagingPath, plannedStagingPath, releaseStaged, stagePinned, sweepStaging, unstage } from '../../../src/volumes/staging.js';
+import { context, FakeDocker, mountOf, mountsUnder, removeTempDir, tempDir } from './pvc-host-fixtures.js';
 
 // A space in the state dir checks that /proc/self/mountinfo escapes are decoded.
 const root = fs.realpathSync(tempDir('staging'));
@@ -34,10 +34,22 @@ describe('staging bind mounts', () => {
     expect(fs.statSync(path.dirname(p)).mode & 0o777).toBe(0o700);
 
     expect(await unstage(p)).toBe(true);
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(mountsUnder(stateDir)).toEqual([path.join(stateDir, 'staging')]);
     expect(fs.existsSync(p)).toBe(false);
     expect(fs.existsSync(path.join(stateDir, 'staging', 'demo'))).toBe(false);
     expect(fs.readFileSync(path.join(data, 'train/file'), 'utf8')).toBe('train');
+  });
+
+  it('the staging root is one private tmpfs, mounted once even by concurrent stagings', async () => {
+    const paths = ['4-a', '4-b', '4-c', '4-d'].map((leaf) => staged('demo', 'sbx-demo..par', leaf));
+    await Promise.all(paths.map((p) => stagePinned(path.join(data, 'train'), p)));
+    const rootMounts = mountsUnder(stateDir).filter((m) => m === path.join(stateDir, 'staging'));
+    expect(rootMounts).toEqual([path.join(stateDir, 'staging')]);
+    const info = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === path.join(stateDir, 'staging').replaceAll(' ', '\\040'));
+    expect(info).toMatch(/ - tmpfs /);
+    expect(fs.statSync(path.join(stateDir, 'staging')).mode & 0o777).toBe(0o700);
+    for (const p of paths) expect(await unstage(p)).toBe(true);
+    expect(mountsUnder(stateDir)).toEqual([path.join(stateDir, 'staging')]);
   });
 
   it('keeps showing the checked directory after the source path is swapped for a symlink', async () => {
@@ -58,7 +70,7 @@ describe('staging bind mounts', () => {
     expect(err).toBeInstanceOf(PathProblem);
     expect((err as PathProblem).kind).toBe('changed');
     expect(fs.existsSync(p)).toBe(false);
-    expect(mountsUnder(stateDir)).toEqual([]);
+    expect(mountsUnder(stateDir).filter((m) => m.startsWith(path.join(stateDir, 'staging/')))).toEqual([]);
   });
 
   it('unstage of a path that is not mounted only removes empty directories', async () => {
@@ -69,6 +81,22 @@ describe('staging bind mounts', () => {
     expect(fs.existsSync(p)).toBe(false);
     expect(fs.existsSync(path.join(path.dirname(p), 'keep'))).toBe(true);
     fs.rmSync(path.join(stateDir, 'staging', 'demo'), { recursive: true });
+  });
+
+  it('staging paths are canonical even when the state dir is reached through a symlink', async () => {
+    fs.mkdirSync(stateDir, { recursive: true });
+    const link = path.join(root, 'state-link');
+    fs.symlinkSync(stateDir, link);
+    const ctx = context(new FakeDocker(), link);
+    const { m, dc } = mountOf({ kind: 'host', name: 'v', path: '/x' }, {}, 'app', 3);
+    expect(plannedStagingPath(ctx, dc, m)).toBe(staged('demo', 'sbx-demo..app', '3-XXXXXXXX'));
+    const p = newStagingPath(ctx, dc, m);
+    expect(p).toMatch(new RegExp(`^${staged('demo', 'sbx-demo..app', '3-').replace(/[.]/g, '\\.')}[0-9a-f]{8}$`));
+    await stagePinned(path.join(data, 'train'), p);
+    expect(isMountPoint(p)).toBe(true);
+    await releaseStaged(ctx, [p]);
+    expect(isMountPoint(p)).toBe(false);
+    expect(fs.existsSync(p)).toBe(false);
   });
 
   it('recognises only paths of the staging layout', () => {
