@@ -11,6 +11,7 @@ export function checkDocument(doc: Record<string, unknown>): { issues: Issue[]; 
   checkTopLevel(doc, issues);
   const spec = obj(doc.spec);
   if (spec) {
+    if (obj(spec.node_selector)) warnings.push({ path: ['spec', 'node_selector'], message: 'node_selector is ignored: sbx runs every sandbox on this host' });
     checkPorts(spec, issues);
     checkReadinessProbe(spec, issues);
     const volumes = checkVolumes(spec, issues, warnings);

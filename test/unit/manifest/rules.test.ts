@@ -109,6 +109,11 @@ describe('rules that accept', () => {
     const { sandboxes } = await loadText(edit(BASE, '{cpu: "1", memory: 64Mi}', '{cpu: 0.5, memory: 1e8, ephemeral_storage: 1G}'));
     expect(sandboxes[0].containers[1].resource).toEqual({ cpuMillis: 500, memoryBytes: 100_000_000, ephemeralStorageBytes: 1_000_000_000 });
   });
+  it("sandboxd's node_selector is accepted with a warning", async () => {
+    const text = edit(BASE, 'ttl_seconds: 60', 'ttl_seconds: 60\n  node_selector: {zone: a}');
+    const { warnings } = await loadText(text);
+    expect(warnings).toEqual([{ file: '-', path: 'spec.node_selector', line: lineOf(text, 'node_selector'), column: 18, message: expect.stringMatching(/ignored/) }]);
+  });
   it('kind is case-insensitive like sandboxd', async () => {
     await expect(loadText(edit(BASE, 'kind: Sandbox', 'kind: sandbox'))).resolves.toBeTruthy();
   });
