@@ -3,6 +3,7 @@ import { DEFAULT_PIDS_LIMIT } from '../docker/args.js';
 import { renderContainer } from './container.js';
 import type { SandboxContext } from './context.js';
 import { NameAllocator, toDnsLabel } from './names.js';
+import { nodeSelector } from './node-selector.js';
 import { containerPorts } from './ports.js';
 import { readinessProbe } from './probe.js';
 import type { RenderedVolumes } from './volumes.js';
@@ -38,6 +39,7 @@ export function renderPod(ctx: SandboxContext, volumes: RenderedVolumes): IPod {
   });
   if (sandbox.readinessProbe && containers[0]) containers[0].readinessProbe = readinessProbe(sandbox.readinessProbe);
   podLevelNotes(ctx);
+  const selector = nodeSelector(sandbox, ctx.note);
 
   return {
     apiVersion: 'v1',
@@ -54,6 +56,7 @@ export function renderPod(ctx: SandboxContext, volumes: RenderedVolumes): IPod {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       ...(sandbox.ttlSeconds > 0 ? { activeDeadlineSeconds: sandbox.ttlSeconds } : {}),
+      ...(selector ? { nodeSelector: selector } : {}),
       containers,
       volumes: podVolumes,
     },

@@ -8,6 +8,9 @@ function capability(name: string): string {
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
 
+/** Docker's label=user:U / role:R / type:T / level:L → seLinuxOptions; label=disable has no equivalent. */
+const SELINUX_FIELD = /^(user|role|type|level):./;
+
 type Profile = { type: 'RuntimeDefault' | 'Unconfined' } | { type: 'Localhost'; localhostProfile: string };
 
 /** "unconfined" | "runtime/default" | "localhost/NAME"; a bare NAME is a profile loaded on the host (AppArmor). */
@@ -40,6 +43,9 @@ export function securityContext(c: Container, base: string, note: Note): ISecuri
       seccomp = profile(value)!;
     } else if (key === 'seccomp' && value !== undefined) {
       note(path, 'a seccomp profile file is read on the machine running sbx; Kubernetes needs it installed on every node, referenced as localhost/<file> — left out');
+    } else if (key === 'label' && value && SELINUX_FIELD.test(value)) {
+      const [field, setting] = value.split(/:(.*)/s);
+      sc.seLinuxOptions = { ...sc.seLinuxOptions, [field]: setting };
     } else if (key === 'apparmor' && value) {
       sc.appArmorProfile = profile(value) ?? { type: 'Localhost', localhostProfile: value };
     } else {

@@ -73,6 +73,20 @@ describe('Pod', () => {
     });
   });
 
+  test('security: SELinux labels become seLinuxOptions', () => {
+    const c = container('app', { securityOpt: ['label=type:spc_t', 'label=level:s0:c1,c2'] });
+    const sc = containerOf(pod(render([sandbox({ containers: [c] })])), 'app').securityContext;
+    expect(sc?.seLinuxOptions).toEqual({ type: 'spc_t', level: 's0:c1,c2' });
+  });
+
+  test("sandboxd's node_selector (ignored on Docker) becomes the Pod's nodeSelector", () => {
+    const manifest = { apiVersion: 'sandboxd.o/v1', kind: 'Sandbox', id: 'demo', spec: { node_selector: { zone: 'a', 'bad key!': 'x' } } };
+    const r = render([sandbox({ manifest })]);
+    expect(pod(r).spec?.nodeSelector).toEqual({ zone: 'a' });
+    expect(notesAt(r, 'spec.node_selector.bad key!')).toHaveLength(1);
+    expect(pod(render([sandbox()])).spec?.nodeSelector).toBeUndefined();
+  });
+
   test('ttl_seconds becomes activeDeadlineSeconds; 0 sets none', () => {
     expect(pod(render([sandbox({ ttlSeconds: 600 })])).spec?.activeDeadlineSeconds).toBe(600);
     expect(pod(render([sandbox()])).spec?.activeDeadlineSeconds).toBeUndefined();
