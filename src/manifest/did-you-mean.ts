@@ -82,6 +82,6 @@ export function suggestKey(unknown: string, allowed: readonly string[]): string 
       bestDistance = d;
     }
   }
-  const limit = Math.max(2, Math.floor(unknown.length / 3));
+  const limit = unknown.length <= 3 ? 1 : Math.max(2, Math.floor(unknown.length / 3));
   return bestDistance <= limit ? best : undefined;
 }

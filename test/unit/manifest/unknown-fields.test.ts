@@ -54,6 +54,8 @@ describe('suggestKey', () => {
     ['workDir', ['work_dir'], 'work_dir'],
     ['SUB_PATH', ['sub_path'], 'sub_path'],
     ['totally-different', ['sub_path'], undefined],
+    ['x', ['id', 'kind'], undefined],
+    ['idd', ['id', 'kind'], 'id'],
     ['command', ['name'], undefined],
   ] as const)('%s → %s', (key, allowed, want) => expect(suggestKey(key, allowed)).toBe(want));
 });
