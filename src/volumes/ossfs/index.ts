@@ -163,6 +163,11 @@ export const ossfsBackend: VolumeBackend = {
         else throw err;
       }
     }
+    const logRoot = path.dirname(logDirFor(ctx.stateDir, 'x'));
+    for (const key of (await readdir(logRoot).catch(() => [] as string[])).filter((k) => KEY_PATTERN.test(k) && !keys.includes(k))) {
+      actions.push({ what: `ossfs log directory ${path.join(logRoot, key)}`, reason: 'its mount is gone' });
+      if (!dryRun) await rm(path.join(logRoot, key), { recursive: true, force: true });
+    }
     for (const dir of await staleCredentialDirs(ctx.stateDir, STALE_CREDENTIALS_MS)) {
       actions.push({ what: `credential file ${dir}`, reason: 'left by an interrupted mount' });
       if (!dryRun) await rm(dir, { recursive: true, force: true });

@@ -13,7 +13,8 @@ import { probeMount } from './probe.js';
 import { unmountDir } from './unmount.js';
 
 export const MOUNT_COMMAND_TIMEOUT_MS = 60_000;
-const APPEAR_TIMEOUT_MS = 5_000;
+/** Mounters that daemonize exit only once the kernel mount exists; a short grace covers those that do not. */
+const APPEAR_TIMEOUT_MS = 2_000;
 /** s3fs-based mounters exit 0 and drop the mount once their first bucket request fails; look again after this. */
 const SETTLE_MS = 500;
 const POLL_MS = 100;
@@ -41,7 +42,7 @@ export async function mountOssfs(r: MountRequest): Promise<void> {
   try {
     const ran = await runMounter(r, logDir);
     output = ran.output;
-    failure = ran.failure ?? (await waitReady(r.dir));
+    failure = ran.failure ?? (await waitReady(r.dir, path.basename(r.bin)));
   } catch (err) {
     failure = (err as Error).message;
   }
@@ -86,18 +87,19 @@ async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: 
 }
 
 /** Why the mount is not usable, or undefined when it is. Exit status alone proves nothing. */
-export async function waitReady(dir: string): Promise<string | undefined> {
+export async function waitReady(dir: string, mounter: string): Promise<string | undefined> {
+  const vanished = `${mounter} exited 0 but the mount is gone (it could not use the bucket)`;
   const appearBy = Date.now() + APPEAR_TIMEOUT_MS;
   while (!(await mountAt(dir))) {
-    if (Date.now() > appearBy) return `no mount appeared at the directory within ${APPEAR_TIMEOUT_MS / 1000}s`;
+    if (Date.now() > appearBy) return vanished;
     await sleep(POLL_MS);
   }
   const first = await probeMount(dir);
-  if (first.state === 'absent') return 'the mount disappeared right after it was made';
-  if (first.state === 'dead') return first.reason;
+  if (first.state === 'absent') return vanished;
+  if (first.state === 'dead') return `the new mount does not work: ${first.reason}`;
   await sleep(SETTLE_MS);
   const second = await probeMount(dir);
-  if (second.state !== 'healthy' || second.entry.mountId !== first.entry.mountId) return 'the mount disappeared right after it was made';
+  if (second.state !== 'healthy' || second.entry.mountId !== first.entry.mountId) return vanished;
   return undefined;
 }
 
