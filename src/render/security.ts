@@ -23,6 +23,12 @@ function profile(value: string): Profile | undefined {
   return undefined;
 }
 
+/** Kubernetes names Localhost seccomp profiles relative to the kubelet's directory; sbx takes host file paths. */
+function seccompProfile(value: string): Profile | undefined {
+  const p = profile(value);
+  return p?.type === 'Localhost' && p.localhostProfile.startsWith('/') ? undefined : p;
+}
+
 /**
  * The container's securityContext. sbx's defaults carry over: no-new-privileges unless security_opt
  * turns it off, and Docker's default seccomp profile (Kubernetes would otherwise run Unconfined).
@@ -39,10 +45,10 @@ export function securityContext(c: Container, base: string, note: Note): ISecuri
     const value = m?.[2];
     if (key === 'no-new-privileges' && (value === undefined || value === 'true' || value === 'false')) {
       noNewPrivileges = value !== 'false';
-    } else if (key === 'seccomp' && value !== undefined && profile(value)) {
-      seccomp = profile(value)!;
+    } else if (key === 'seccomp' && value !== undefined && seccompProfile(value)) {
+      seccomp = seccompProfile(value)!;
     } else if (key === 'seccomp' && value !== undefined) {
-      note(path, 'a seccomp profile file is read on the machine running sbx; Kubernetes needs it installed on every node, referenced as localhost/<file> — left out');
+      note(path, 'a seccomp profile file is read on the machine running sbx; Kubernetes needs it installed on every node and named relative to the kubelet\'s seccomp directory; left out');
     } else if (key === 'label' && value && SELINUX_FIELD.test(value)) {
       const [field, setting] = value.split(/:(.*)/s);
       sc.seLinuxOptions = { ...sc.seLinuxOptions, [field]: setting };

@@ -65,8 +65,9 @@ describe('unsupported constructs are reported as notes', () => {
   });
 
   test('a seccomp profile file on the local machine', () => {
-    const r = render([sandbox({ containers: [container('app', { securityOpt: ['seccomp=/etc/docker/seccomp.json'] })] })]);
+    const r = render([sandbox({ containers: [container('app', { securityOpt: ['seccomp=/etc/docker/seccomp.json', 'seccomp=localhost//etc/p.json'] })] })]);
     expect(notesAt(r, 'spec.containers[0].security_opt[0]').join()).toMatch(/every node/);
+    expect(notesAt(r, 'spec.containers[0].security_opt[1]').join()).toMatch(/every node/);
     expect(containerOf(pod(r), 'app').securityContext?.seccompProfile).toEqual({ type: 'RuntimeDefault' });
   });
 
