@@ -9,5 +9,5 @@ export type { KubernetesObject, RenderNote, RenderOptions, RenderResult } from '
  */
 export function renderToText(result: RenderResult, format: 'yaml' | 'json'): string {
   if (format === 'json') return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: result.objects }, null, 2)}\n`;
-  return result.objects.map((o) => stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n');
+  return result.objects.map((o) => stringify(o, { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false })).join('---\n');
 }

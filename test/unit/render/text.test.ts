@@ -28,6 +28,13 @@ describe('renderToText', () => {
     expect(p.spec.containers[0].env.map((e: { value: unknown }) => e.value)).toEqual(values);
   });
 
+  test('yaml: an object used twice in one document is written out twice, not as an alias', () => {
+    const labels = { a: 'b' };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels, annotations: labels }, spec: { containers: [] } } as const;
+    const text = renderToText({ objects: [pod as never], notes: [] }, 'yaml');
+    expect(text).not.toMatch(/[&*]a\d/);
+  });
+
   test('json: a v1 List of the objects', () => {
     const r = render([sandbox()]);
     const list = JSON.parse(renderToText(r, 'json'));
