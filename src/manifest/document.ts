@@ -11,6 +11,8 @@ import { locate, type ParsedDocument, type Position } from './yaml-source.js';
 
 export interface DocumentResult {
   sandbox?: Sandbox;
+  /** Where the sandbox's id is written (for duplicate-id errors). */
+  idAt?: Partial<Position>;
   errors: SbxError[];
   warnings: ManifestWarning[];
 }
@@ -63,7 +65,7 @@ export async function loadDocument(file: string, pd: ParsedDocument, positionOf:
     return { errors, warnings };
   }
   const sandbox = normalise(data as SandboxDoc, { file, document: pd.index, line: pd.start.line, column: pd.start.column });
-  return { sandbox, errors: [], warnings };
+  return { sandbox, idAt: at(locate(doc, ['id']).range?.[0]), errors: [], warnings };
 }
 
 /** The first line of a yaml library message: later lines quote the source, which may hold secrets. */

@@ -1,6 +1,7 @@
 import { SbxError, SbxErrors } from '../errors.js';
 import type { LoadResult, ManifestWarning, Sandbox } from './model.js';
 import { loadDocument } from './document.js';
+import type { Position } from './yaml-source.js';
 import { readInputs } from './read-inputs.js';
 import { parseYamlFile } from './yaml-source.js';
 
@@ -12,6 +13,7 @@ export async function loadManifests(inputs: string[], opts: { stdin?: NodeJS.Rea
   let errors: SbxError[] = [];
   const warnings: ManifestWarning[] = [];
   const sandboxes: Sandbox[] = [];
+  const idPositions = new Map<Sandbox, Partial<Position>>();
   try {
     if (inputs.length === 0) throw new SbxError('USAGE', 'no manifest given', { hint: 'use -f FILE, -f DIR or -f -' });
     const read = await readInputs(inputs, opts.stdin ?? process.stdin);
@@ -23,11 +25,14 @@ export async function loadManifests(inputs: string[], opts: { stdin?: NodeJS.Rea
         const result = await loadDocument(file, pd, parsed.positionOf);
         errors.push(...result.errors);
         warnings.push(...result.warnings);
-        if (result.sandbox) sandboxes.push(result.sandbox);
+        if (result.sandbox) {
+          sandboxes.push(result.sandbox);
+          idPositions.set(result.sandbox, result.idAt ?? {});
+        }
         if (result.sandbox || result.errors.length) documentsSeen++;
       }
     }
-    errors.push(...duplicateIds(sandboxes));
+    errors.push(...duplicateIds(sandboxes, idPositions));
     if (documentsSeen === 0 && errors.length === 0) {
       errors.push(new SbxError('MANIFEST_INVALID', 'no Sandbox documents found', { file: inputs.join(', ') }));
     }
@@ -38,20 +43,22 @@ export async function loadManifests(inputs: string[], opts: { stdin?: NodeJS.Rea
   return { sandboxes, warnings };
 }
 
-function duplicateIds(sandboxes: Sandbox[]): SbxError[] {
-  const first = new Map<string, Sandbox>();
+function duplicateIds(sandboxes: Sandbox[], idPositions: Map<Sandbox, Partial<Position>>): SbxError[] {
+  const firstById = new Map<string, Sandbox>();
   const errors: SbxError[] = [];
   for (const s of sandboxes) {
-    const earlier = first.get(s.id);
+    const earlier = firstById.get(s.id);
     if (!earlier) {
-      first.set(s.id, s);
+      firstById.set(s.id, s);
       continue;
     }
-    const where = `${earlier.source.file}:${earlier.source.line}`;
+    const earlierAt = idPositions.get(earlier) ?? {};
+    const where = `${earlier.source.file}:${earlierAt.line ?? earlier.source.line}`;
+    const at = idPositions.get(s) ?? {};
     errors.push(new SbxError('MANIFEST_INVALID', `duplicate sandbox id ${s.id} (first defined at ${where})`, {
       file: s.source.file,
-      line: s.source.line,
-      column: s.source.column,
+      line: at.line ?? s.source.line,
+      column: at.column ?? s.source.column,
       path: 'id',
     }));
   }

@@ -69,8 +69,8 @@ describe('inputs', () => {
     const b = write('dup-b.yaml', named('same'));
     const err = await rejection(loadManifests([a, b]));
     expect(err.errors).toHaveLength(1);
-    expect(err.errors[0]).toMatchObject({ code: 'MANIFEST_INVALID', file: b, line: 1, path: 'id' });
-    expect(err.errors[0].message).toBe(`duplicate sandbox id same (first defined at ${a}:1)`);
+    expect(err.errors[0]).toMatchObject({ code: 'MANIFEST_INVALID', file: b, line: 3, column: 5, path: 'id' });
+    expect(err.errors[0].message).toBe(`duplicate sandbox id same (first defined at ${a}:3)`);
   });
 
   it('rejects an empty directory, an empty file and no inputs', async () => {
