@@ -42,9 +42,13 @@ export function mountDirFor(stateDir: string, key: string): string {
   return path.join(ossfsRoot(stateDir), key);
 }
 
-/** ossfs 2.0 writes its logs here; outside the mount root so gc never mistakes it for a mount. */
+/** ossfs 2.0 writes its logs below this; outside the mount root so gc never mistakes a log dir for a mount. */
+export function ossfsLogRoot(stateDir: string): string {
+  return path.join(stateDir, 'ossfs-logs');
+}
+
 export function logDirFor(stateDir: string, key: string): string {
-  return path.join(stateDir, 'ossfs-logs', key);
+  return path.join(ossfsLogRoot(stateDir), key);
 }
 
 export function displaySource(vol: OssfsVolume, subPath?: string): string {

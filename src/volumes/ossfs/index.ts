@@ -1,40 +1,28 @@
-import { readdir, rm, rmdir } from 'node:fs/promises';
-import path from 'node:path';
 import { SbxError, SbxErrors } from '../../errors.js';
-import { withLocks } from '../../lock.js';
 import type { OssfsVolume } from '../../manifest/model.js';
-import type { DesiredContainer, DesiredMount } from '../../plan/desired.js';
-import type { GcAction, VolumeBackend } from '../backend.js';
+import type { DesiredMount } from '../../plan/desired.js';
+import type { VolumeBackend } from '../backend.js';
 import type { BackendContext, PreparedMount } from '../types.js';
 import { checkFuse, findOssfsBinary } from './binaries.js';
-import { optionProblem } from './command.js';
-import { resolveCredentials, staleCredentialDirs } from './credentials.js';
-import { displaySource, fullPrefix, KEY_PATTERN, logDirFor, mountDirFor, ossfsKeyFor, ossfsRoot } from './identity.js';
+import { resolveCredentials } from './credentials.js';
+import { displaySource, fullPrefix, KEY_PATTERN, mountDirFor, ossfsKeyFor } from './identity.js';
 import { mountOssfs } from './mount.js';
+import { volumeProblems } from './preflight.js';
 import { probeMount } from './probe.js';
+import { sweepOssfs } from './sweep.js';
+import { dropPending, holdPending, unmountIfUnused } from './teardown.js';
 import { unmountDir } from './unmount.js';
-import { mountUsers, serialized } from './users.js';
+import { serialized } from './users.js';
 
 export { ossfsKeyFor } from './identity.js';
-
-const SWEEP_LOCK_TIMEOUT_MS = 1_000;
-/** A credential directory older than this belongs to an sbx that died while mounting. */
-const STALE_CREDENTIALS_MS = 5 * 60_000;
-
-/** Prepared mounts of this process whose container may not exist yet: release() must not unmount under them. */
-const pending = new Map<string, number>();
 
 function volumeOf(m: DesiredMount): OssfsVolume {
   return m.volume as OssfsVolume;
 }
 
-function keyOf(m: DesiredMount): string {
-  return m.ossfsKey ?? ossfsKeyFor(volumeOf(m), m.mount);
-}
-
 function preparedMount(ctx: BackendContext, m: DesiredMount): PreparedMount {
   const vol = volumeOf(m);
-  const key = keyOf(m);
+  const key = m.ossfsKey ?? ossfsKeyFor(vol, m.mount);
   const dir = mountDirFor(ctx.stateDir, key);
   return {
     backend: 'ossfs',
@@ -46,44 +34,26 @@ function preparedMount(ctx: BackendContext, m: DesiredMount): PreparedMount {
   };
 }
 
-async function volumeProblems(vol: OssfsVolume, subPaths: (string | undefined)[], at: string): Promise<SbxError[]> {
-  const errors: SbxError[] = [];
-  const collect = async (check: () => unknown) => {
-    try {
-      await check();
-    } catch (err) {
-      if (err instanceof SbxError) errors.push(err);
-      else throw err;
-    }
-  };
-  for (const opt of vol.options) {
-    const problem = optionProblem(opt, vol.version);
-    if (problem) errors.push(new SbxError('MANIFEST_INVALID', `volume ${vol.name}: ossfs option "${opt}" ${problem}`, { path: `${at}.options` }));
-  }
-  for (const sp of subPaths) {
-    if (sp?.split('/').includes('..') || sp?.startsWith('/')) {
-      errors.push(new SbxError('SUBPATH_ESCAPE', `volume ${vol.name}: sub_path "${sp}" must stay inside the bucket prefix`));
-    }
-  }
-  await collect(() => findOssfsBinary(vol.version));
-  await collect(() => resolveCredentials(vol));
-  return errors;
+function throwAll(errors: SbxError[]): void {
+  const unique = errors.filter((e, i) => errors.findIndex((x) => x.code === e.code && x.message === e.message) === i);
+  if (unique.length === 1) throw unique[0];
+  if (unique.length) throw new SbxErrors(unique);
 }
 
-/** Unmount (if mounted) and remove the mount directory and its logs. */
-async function removeMount(ctx: BackendContext, key: string, lazyFirst = false): Promise<void> {
-  const dir = mountDirFor(ctx.stateDir, key);
-  await unmountDir(dir, { lazyFirst, log: ctx.log });
-  await rmdir(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') ctx.log(`warning: cannot remove ${dir}: ${err.message}`);
-  });
-  await rm(logDirFor(ctx.stateDir, key), { recursive: true, force: true });
-}
-
-async function unmountIfUnused(ctx: BackendContext, key: string): Promise<void> {
-  if ((pending.get(key) ?? 0) > 0) return;
-  if ((await mountUsers(ctx.docker, key)).length) return;
-  await removeMount(ctx, key);
+/** Mount the key's directory unless a healthy mount is already there; a dead one is taken off first. */
+async function ensureMounted(ctx: BackendContext, m: DesiredMount, out: PreparedMount): Promise<void> {
+  const vol = volumeOf(m);
+  const dir = out.expectedSource!;
+  const state = await probeMount(dir);
+  if (state.state === 'healthy') return;
+  if (state.state === 'dead') {
+    ctx.log(`ossfs mount ${out.displaySource} at ${dir} is dead (${state.reason}); mounting it again`);
+    await unmountDir(dir, { lazyFirst: true, log: ctx.log });
+  }
+  await checkFuse();
+  const bin = await findOssfsBinary(vol.version);
+  const creds = resolveCredentials(vol);
+  await mountOssfs({ vol, prefix: fullPrefix(vol, m.mount.subPath), key: out.ossfsKey!, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.log });
 }
 
 export const ossfsBackend: VolumeBackend = {
@@ -96,42 +66,23 @@ export const ossfsBackend: VolumeBackend = {
     }
     const errors: SbxError[] = [];
     await checkFuse().catch((err: SbxError) => errors.push(err));
-    for (const { vol, subPaths } of byVolume.values()) errors.push(...(await volumeProblems(vol, subPaths, `volumes.${vol.name}.ossfs`)));
-    const unique = errors.filter((e, i) => errors.findIndex((x) => x.code === e.code && x.message === e.message) === i);
-    if (unique.length === 1) throw unique[0];
-    if (unique.length) throw new SbxErrors(unique);
+    for (const { vol, subPaths } of byVolume.values()) errors.push(...(await volumeProblems(vol, subPaths)));
+    throwAll(errors);
   },
 
   planned: (ctx, m) => preparedMount(ctx, m),
 
-  async prepare(ctx, m, _dc: DesiredContainer) {
+  async prepare(ctx, m) {
     const out = preparedMount(ctx, m);
-    const vol = volumeOf(m);
-    const key = out.ossfsKey!;
-    const dir = out.expectedSource!;
-    await serialized(key, async () => {
-      const state = await probeMount(dir);
-      if (state.state === 'healthy') return;
-      if (state.state === 'dead') {
-        ctx.log(`ossfs mount ${out.displaySource} at ${dir} is dead (${state.reason}); mounting it again`);
-        await unmountDir(dir, { lazyFirst: true, log: ctx.log });
-      }
-      await checkFuse();
-      const bin = await findOssfsBinary(vol.version);
-      const creds = resolveCredentials(vol);
-      await mountOssfs({ vol, prefix: fullPrefix(vol, m.mount.subPath), key, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.log });
-    });
-    pending.set(key, (pending.get(key) ?? 0) + 1);
+    // Containers of one apply are prepared in parallel; one key must not be mounted twice.
+    await serialized(out.ossfsKey!, () => ensureMounted(ctx, m, out));
+    holdPending(out.ossfsKey!);
     return out;
   },
 
   async release(ctx, mounts) {
-    const keys = new Set<string>();
-    for (const m of mounts) {
-      if (!m.ossfsKey) continue;
-      pending.set(m.ossfsKey, Math.max(0, (pending.get(m.ossfsKey) ?? 0) - 1));
-      keys.add(m.ossfsKey);
-    }
+    const keys = new Set(mounts.flatMap((m) => (m.ossfsKey ? [m.ossfsKey] : [])));
+    for (const m of mounts) if (m.ossfsKey) dropPending(m.ossfsKey);
     for (const key of keys) {
       await serialized(key, () => unmountIfUnused(ctx, key)).catch((err: Error) => ctx.log(`warning: ${err.message}`));
     }
@@ -146,48 +97,8 @@ export const ossfsBackend: VolumeBackend = {
         else throw err;
       });
     }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length) throw new SbxErrors(errors);
+    throwAll(errors);
   },
 
-  async sweep(ctx, dryRun) {
-    const actions: GcAction[] = [];
-    const root = ossfsRoot(ctx.stateDir);
-    const keys = (await readdir(root).catch(() => [] as string[])).filter((k) => KEY_PATTERN.test(k));
-    for (const key of keys) {
-      try {
-        await withLocks([`ossfs-${key}`], () => sweepOne(ctx, key, dryRun, actions), { timeoutMs: SWEEP_LOCK_TIMEOUT_MS });
-      } catch (err) {
-        if (err instanceof SbxError && err.code === 'LOCK_TIMEOUT') ctx.log(`ossfs mount ${key}: in use by a running sbx, skipped`);
-        else if (err instanceof SbxError) ctx.log(`warning: ${err.message}`);
-        else throw err;
-      }
-    }
-    const logRoot = path.dirname(logDirFor(ctx.stateDir, 'x'));
-    for (const key of (await readdir(logRoot).catch(() => [] as string[])).filter((k) => KEY_PATTERN.test(k) && !keys.includes(k))) {
-      actions.push({ what: `ossfs log directory ${path.join(logRoot, key)}`, reason: 'its mount is gone' });
-      if (!dryRun) await rm(path.join(logRoot, key), { recursive: true, force: true });
-    }
-    for (const dir of await staleCredentialDirs(ctx.stateDir, STALE_CREDENTIALS_MS)) {
-      actions.push({ what: `credential file ${dir}`, reason: 'left by an interrupted mount' });
-      if (!dryRun) await rm(dir, { recursive: true, force: true });
-    }
-    return actions;
-  },
+  sweep: sweepOssfs,
 };
-
-async function sweepOne(ctx: BackendContext, key: string, dryRun: boolean, actions: GcAction[]): Promise<void> {
-  const dir = path.join(ossfsRoot(ctx.stateDir), key);
-  const state = await probeMount(dir);
-  const users = await mountUsers(ctx.docker, key);
-  if (state.state === 'dead') {
-    actions.push({ what: `ossfs mount ${dir}`, reason: `dead FUSE endpoint (${state.reason})` });
-    if (dryRun) return;
-    if (users.length) await unmountDir(dir, { lazyFirst: true, log: ctx.log });
-    else await removeMount(ctx, key, true);
-    return;
-  }
-  if (users.length) return;
-  actions.push({ what: state.state === 'healthy' ? `ossfs mount ${dir}` : `ossfs mount directory ${dir}`, reason: 'no container uses it' });
-  if (!dryRun) await removeMount(ctx, key);
-}
