@@ -93,16 +93,18 @@ describe.concurrent('a failing docker call during apply', () => {
   });
 });
 
-/** Start `sbx apply` slowed down by the wrapper, wait until it created something, then kill -9 its whole process group. */
-async function killApplyMidway(name: string): Promise<string> {
+/** Start `sbx apply` slowed down by the wrapper, wait until it created something, then signal it. */
+async function signalApplyMidway(name: string, signal: 'SIGKILL' | 'SIGINT'): Promise<{ id: string; exitCode: number | null; stderr: string }> {
   const id = sid(name);
   const slow = wrappedDocker({ delaySeconds: 1 });
   const child = spawn(process.execPath, [SBX, 'apply', '-f', exampleAs(name)], {
     detached: true,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...slow.env, SBX_STATE_DIR: STATE_DIR, SBX_TEST_RUN: RUN },
   });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   for (;;) {
     const objects = await objectsWithLabel(sandboxLabel(id));
@@ -110,22 +112,23 @@ async function killApplyMidway(name: string): Promise<string> {
     if (Date.now() > deadline) throw new Error('apply created nothing within 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  process.kill(-child.pid!, 'SIGKILL');
-  await exited;
+  // SIGKILL: the whole process group, as when a machine or CI job dies. SIGINT: sbx alone, as Ctrl-C would reach it.
+  process.kill(signal === 'SIGKILL' ? -child.pid! : child.pid!, signal);
+  const exitCode = await exited;
   // A docker request already sent still completes in the engine.
   await new Promise((r) => setTimeout(r, 1500));
-  return id;
+  return { id, exitCode, stderr };
 }
 
-describe.concurrent('sbx apply killed with SIGKILL midway', () => {
-  it('sbx delete ID then removes everything', async () => {
-    const id = await killApplyMidway('killed-delete');
+describe.concurrent('sbx apply stopped midway', () => {
+  it('SIGKILL, then sbx delete ID removes everything', async () => {
+    const { id } = await signalApplyMidway('killed-delete', 'SIGKILL');
     expectExit(await sbxE2E(['delete', id]), 0);
     await expectNothingLeft(id);
   });
 
-  it('sbx gc removes the leftovers once the dead apply lock is stale', async () => {
-    const id = await killApplyMidway('killed-gc');
+  it('SIGKILL, then sbx gc removes the leftovers once the dead apply is stale', async () => {
+    const { id } = await signalApplyMidway('killed-gc', 'SIGKILL');
     const deadline = Date.now() + 60_000;
     for (;;) {
       expectExit(await sbxE2E(['gc']), 0);
@@ -134,5 +137,12 @@ describe.concurrent('sbx apply killed with SIGKILL midway', () => {
       if (Date.now() > deadline) throw new Error(`gc left ${JSON.stringify(left)}`);
       await new Promise((r) => setTimeout(r, 2000));
     }
+  });
+
+  it('SIGINT: it rolls back what it created and exits 130', async () => {
+    const { id, exitCode, stderr } = await signalApplyMidway('interrupted', 'SIGINT');
+    expect(exitCode, stderr).toBe(130);
+    expect(stderr).toContain('interrupted');
+    await expectNothingLeft(id);
   });
 });
