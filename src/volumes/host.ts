@@ -46,11 +46,12 @@ export const hostBackend: VolumeBackend = {
     await releaseStaged(ctx, mounts.flatMap((m) => (m.stagingPath ? [m.stagingPath] : [])));
   },
 
+  // Staging paths are shared by host and pvc mounts (labels do not say which): this backend
+  // releases and sweeps them for both.
   async afterRemove(ctx, resources) {
     await releaseStaged(ctx, resources.flatMap((r) => r.stagedMounts));
   },
 
-  // Staging paths are shared by host and pvc mounts; one sweep covers both.
   sweep: (ctx, dryRun) => sweepStaging(ctx, dryRun),
 };
 
