@@ -154,6 +154,42 @@ describe.concurrent('networking', () => {
   });
 });
 
+describe.concurrent('ports and readiness', () => {
+  const probe = { protocol: 'http', port: 8080, path: '/', period_seconds: 1, timeout_seconds: 1, failure_threshold: 60 };
+
+  it('apply --wait returns once the readiness probe passes, and the published port answers on the host', async () => {
+    const id = sid('ports-ready');
+    const doc = sandboxDoc('ports-ready', [shContainer('web', 'mkdir -p /tmp/www && echo ready > /tmp/www/index.html && sleep 3 && httpd -p 8080 -h /tmp/www')], {
+      egress: true,
+      ports: [{ container_port: 8080, protocol: 'tcp' }],
+      readiness_probe: probe,
+    });
+    try {
+      expectExit(await sbxE2E(['apply', '-f', writeManifest(doc), '--wait', '--timeout', '2m']), 0);
+      const got = JSON.parse(expectExit(await sbxE2E(['get', id, '-o', 'json']), 0).stdout);
+      const hostPort = Number(/:(\d+)$/.exec(got.ports[0].host)?.[1]);
+      expect(got.ports[0].container).toBe('8080/tcp');
+      const res = await fetch(`http://127.0.0.1:${hostPort}/`);
+      expect(res.status).toBe(200);
+      expect((await res.text()).trim()).toBe('ready');
+    } finally {
+      await sbxE2E(['delete', id]);
+    }
+  });
+
+  it('apply --wait fails with WAIT_TIMEOUT when the probe never passes (loopback-only sandbox, probed inside)', async () => {
+    const id = sid('never-ready');
+    const doc = sandboxDoc('never-ready', [shContainer('web')], { readiness_probe: { ...probe, failure_threshold: 2 } });
+    try {
+      const res = await sbxE2E(['apply', '-f', writeManifest(doc), '--wait']);
+      expect(res.exitCode).toBe(1);
+      expect(res.stderr).toContain('error[WAIT_TIMEOUT]');
+    } finally {
+      await sbxE2E(['delete', id]);
+    }
+  });
+});
+
 describe.concurrent('resources', () => {
   it('a process allocating beyond the memory limit is killed', async () => {
     const id = sid('res-memory');
