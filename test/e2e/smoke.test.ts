@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Docker } from '../../src/docker/engine.js';
 import { ensurePauseImage } from '../../src/docker/pause-image.js';
-import { RUN, RUN_LABEL, STATE_DIR, TEST_IMAGE, docker, dockerJson, objectsWithLabel } from '../helpers/e2e.js';
+import { RUN, RUN_LABEL, STATE_DIR, TEST_IMAGE, docker, dockerJson, objectsWithLabel, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
+import { expectNothingLeft, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
 
 describe.concurrent('e2e harness', () => {
   it('workers see the run id and state dir the global setup chose', () => {
@@ -44,5 +45,17 @@ describe.concurrent('e2e harness', () => {
     } finally {
       await docker(['rm', '-f', infra]);
     }
+  });
+
+  it('with SBX_PAUSE_IMAGE naming a missing image, apply fails with IMAGE_NOT_FOUND, builds and pulls nothing, leaves nothing', async () => {
+    const id = sid('pause-override-missing');
+    const res = await sbxE2E(['apply', '-f', writeManifest(sandboxDoc('pause-override-missing', [shContainer('app')]))], {
+      env: { SBX_PAUSE_IMAGE: `sbx-test/no-such-pause:${RUN}` },
+    });
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toContain('error[IMAGE_NOT_FOUND]');
+    expect(res.stderr).toContain('SBX_PAUSE_IMAGE');
+    expect((await docker(['image', 'ls', '-q', `sbx-test/no-such-pause:${RUN}`]))).toBe('');
+    await expectNothingLeft(id);
   });
 });
