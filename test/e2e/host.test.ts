@@ -59,6 +59,28 @@ describe('host: a directory mounted read-write (manifests/host-read-write.yaml)'
   });
 });
 
+describe('host: --dry-run', () => {
+  it('shows the host path and the staging path it would bind, and changes nothing', async () => {
+    const [doc] = hostExample('host-sub-path.yaml');
+    doc.id = 'host-dry';
+    const id = sid('host-dry');
+    const res = expectExit(await sbxWith(['apply', '-f', writeManifest(doc), '--dry-run']), 0);
+    expect(res.stdout).toContain(`src=${path.join(STATE_DIR, 'staging', id)}/`);
+    expect(res.stdout).toContain('dst=/mnt/train,readonly');
+    expect(res.stdout).toContain(`"source":"${path.join(allowed, 'datasets/train')}"`);
+    expect(stagingMountsOf(id)).toEqual([]);
+    expect(existsSync(path.join(STATE_DIR, 'staging', id))).toBe(false);
+    expect(expectExit(await sbxWith(['ls', '-a', '-q']), 0).stdout.split('\n')).not.toContain(id);
+  });
+
+  it('reports a refused path with its code, like apply', async () => {
+    const [doc] = hostExample('host-sub-path.yaml');
+    doc.id = 'host-dry-bad';
+    const res = await sbxWith(['apply', '-f', writeManifest(doc), '--dry-run'], { SBX_ALLOWED_HOST_PATHS: '' });
+    await expectRejected(res, sid('host-dry-bad'), 'HOST_PATH_NOT_ALLOWED');
+  });
+});
+
 describe('host: a directory mounted read-only (manifests/host-read-only.yaml)', () => {
   const [doc] = hostExample('host-read-only.yaml');
   const id = sid(doc.id);

@@ -96,3 +96,20 @@ exec docker "$@"
   );
   return { SBX_DOCKER: script, SBX_SWAP_ON: o.swapOn, SBX_SWAP_DIR: o.dir, SBX_SWAP_TARGET: o.target, SBX_SWAP_FLAG: path.join(tmp, 'swapped') };
 }
+
+/** A docker stand-in (SBX_DOCKER) that fails creating the container named `failOn`, as an engine error would. */
+export function failingDocker(failOn: string): Record<string, string> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'sbx-e2e-fail-'));
+  const script = path.join(tmp, 'docker');
+  writeFileSync(
+    script,
+    `#!/usr/bin/env bash
+case " $* " in
+  *" --name $SBX_FAIL_ON "*) echo "Error response from daemon: injected failure" >&2; exit 1 ;;
+esac
+exec docker "$@"
+`,
+    { mode: 0o755 },
+  );
+  return { SBX_DOCKER: script, SBX_FAIL_ON: failOn };
+}

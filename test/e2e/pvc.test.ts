@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { L } from '../../src/labels.js';
 import { docker, dockerJson, RUN, sbxE2E, sid, STATE_DIR, writeManifest } from '../helpers/e2e.js';
 import { applyOk, expectExit } from '../helpers/sandbox-e2e.js';
-import { containerOf, eventually, example, expectRejected, inContainer, stagingMountsOf, swappingDocker, testVolume, volumeExists } from './pvc-host-helpers.js';
+import { containerOf, eventually, example, expectRejected, failingDocker, inContainer, stagingMountsOf, swappingDocker, testVolume, volumeExists } from './pvc-host-helpers.js';
 
 /** manifests/pvc-*.yaml with this run's volume names. */
 const DATA = `sbx-e2e-data-${RUN}`;
@@ -99,6 +99,32 @@ describe('pvc: two sandboxes share one named volume (manifests/pvc-shared.yaml)'
     expectExit(await sbxE2E(['delete', other]), 0);
     expectExit(await sbxE2E(['delete', creator, '--volumes']), 0);
     expect(await volumeExists(SHARED)).toBe(false);
+  });
+});
+
+describe('pvc: create: true and a failed apply', () => {
+  it('the volume this apply created is removed again with the rest', async () => {
+    const [doc] = pvcExample('pvc-shared.yaml');
+    const claim = `sbx-e2e-rollback-${RUN}`;
+    doc.id = 'pvc-rollback';
+    doc.spec.volumes[0].pvc.claim_name = claim;
+    const id = sid('pvc-rollback');
+    const res = await sbxE2E(['apply', '-f', writeManifest(doc)], { env: failingDocker(containerOf(id, 'writer')) });
+    expect(res.exitCode, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(/injected failure/);
+    expect(await volumeExists(claim)).toBe(false);
+    expect((await docker(['ps', '-a', '--filter', `label=dev.sbx.sandbox=${id}`, '--format', '{{.Names}}']))).toBe('');
+  });
+
+  it('a volume that existed before the failed apply is kept', async () => {
+    const [doc] = pvcExample('pvc-read-write.yaml');
+    doc.id = 'pvc-rollback-keep';
+    doc.spec.volumes[0].pvc.create = true;
+    const id = sid('pvc-rollback-keep');
+    const res = await sbxE2E(['apply', '-f', writeManifest(doc)], { env: failingDocker(containerOf(id, 'app')) });
+    expect(res.exitCode, res.stderr).toBe(1);
+    expect(await volumeExists(DATA)).toBe(true);
+    expect(readFileSync(path.join(mountpoint, 'marker.txt'), 'utf8')).toBe('volume-root-marker\n');
   });
 });
 
