@@ -68,6 +68,12 @@ export function schemaErrorToIssue(e: SchemaError, root: unknown): Issue {
         .map((t) => TYPE_NAMES[t] ?? t)
         .join(' or ');
       const wantsString = String(e.params.type).includes('string');
+      const allowed = (ps.enum as unknown[] | undefined) ?? (ps.const !== undefined ? [ps.const] : undefined);
+      if (allowed) {
+        const list = [...new Set(allowed.map((v) => JSON.stringify(typeof v === 'string' && /^[a-z]+$/i.test(v) ? v.toLowerCase() : v)))];
+        const meant = allowed.find((v) => typeof v === 'string' && typeof e.data === 'number' && Number(v) === e.data);
+        return { code: 'MANIFEST_INVALID', path, message: `must be one of: ${list.join(', ')}, got ${describeType(e.data)}`, hint: meant ? `write "${String(meant)}" in quotes` : undefined };
+      }
       const scalarGiven = typeof e.data === 'number' || typeof e.data === 'boolean';
       const hint = wantsString && scalarGiven ? 'quote the value to make it a string' : typeHint(path, e.data, String(e.params.type));
       return { code: 'MANIFEST_INVALID', path, message: `must be ${wanted}, got ${describeType(e.data)}`, hint };
@@ -121,8 +127,14 @@ export function dedupeIssues(issues: Issue[]): Issue[] {
       .filter((i) => i.code === 'UNKNOWN_FIELD' && i.hint?.startsWith('did you mean '))
       .map((i) => JSON.stringify([...i.path.slice(0, -1), i.hint!.slice('did you mean '.length, -1)])),
   );
+  const wrongType = new Set(issues.filter((i) => i.message.startsWith('must be ') && i.message.includes(', got ')).map((i) => JSON.stringify(i.path)));
   return issues.filter((i) => {
     if (i.message.endsWith(' is required') && misspelt.has(JSON.stringify(i.path))) return false;
+    // A value of the wrong type also fails enum/const; the type error (with its allowed values) is enough.
+    const isValueMismatch = (i.message.startsWith('must be one of: ') || i.message.startsWith('must be "')) && !i.message.includes(', got ');
+    if (isValueMismatch) {
+      if (wrongType.has(JSON.stringify(i.path))) return false;
+    }
     const k = `${i.code}|${JSON.stringify(i.path)}|${i.message}`;
     if (seen.has(k)) return false;
     seen.add(k);

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, SbxError, SbxErrors } from '../../../src/errors.js';
 import type { LoadResult } from '../../../src/manifest/model.js';
+import { validate as schemaValidate } from '../../../src/manifest/generated/validate-schema.js';
 import { loadText } from './helpers.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -150,6 +151,10 @@ describe('property: the loader', () => {
       fc.asyncProperty(validManifest, fc.array(mutation, { minLength: 1, maxLength: 3 }), async (doc, muts) => {
         const mutated = mutate(doc, muts);
         const r = await loadChecked(stringify(mutated));
+        // Nothing the schema rejects may be accepted (e.g. lost in de-duplication).
+        if (!(r instanceof SbxErrors) && !(schemaValidate as (d: unknown) => boolean)(JSON.parse(JSON.stringify(mutated)))) {
+          throw new Error(`accepted a document the schema rejects: ${JSON.stringify(mutated)}`);
+        }
         if (r instanceof SbxErrors) {
           for (const e of r.errors) {
             if (e.message !== 'no Sandbox documents found' && !(e.line! > 0)) throw new Error(`no line for ${e.message}`);

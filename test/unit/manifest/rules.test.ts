@@ -71,6 +71,8 @@ const cases: Case[] = [
   c('ports unique', '- {container_port: 80, protocol: tcp}', '- {container_port: 80, protocol: tcp}\n    - {container_port: 80}', 'spec.ports[1].container_port', '{container_port: 80}', /duplicate container_port 80\/tcp/),
   c('port protocol', 'protocol: tcp}', 'protocol: sctp}', 'spec.ports[0].protocol', 'sctp', /one of: "tcp", "udp"/),
   c('ttl_seconds >= 0', 'ttl_seconds: 60', 'ttl_seconds: -1', 'spec.ttl_seconds', 'ttl_seconds', /must be >= 0/),
+  c('enum values of the wrong type give one error', 'pvc: {claim_name: team-data}', 'ossfs: {bucket: my-bucket, endpoint: oss.example.com, version: 2.0}', 'spec.volumes[1].ossfs.version', 'ossfs:', /^must be one of: "1.0", "2.0", got an integer$/),
+  c('apiVersion of the wrong type gives one error', 'apiVersion: sandboxd.o/v1', 'apiVersion: 1', 'apiVersion', 'apiVersion', /^must be one of: "sandboxd.o\/v1", got an integer$/),
   c('egress is a boolean', 'egress: false', 'egress: "no"', 'spec.egress', 'egress', /must be true or false/),
   c('at least one container', /* replaced below */ '', '', 'spec.containers', '', /at least one container is required/),
   c('cap names upper case', 'env: ["A=1"]', 'cap_add: [sys_ptrace]', 'spec.containers[0].cap_add[0]', 'cap_add', /unsupported capability "sys_ptrace"/),
