@@ -124,6 +124,7 @@ async function loadChecked(text: string): Promise<LoadResult | SbxErrors> {
     if (!(err instanceof SbxErrors)) throw new Error(`threw ${String(err)}`);
     if (err.exitCode !== 2 || err.errors.length === 0) throw new Error(`bad SbxErrors: exit ${err.exitCode}, ${err.errors.length} errors`);
     for (const e of err.errors) {
+      if (e.message.startsWith('internal error')) throw new Error(`loader bug: ${String((e as Error).cause)}`);
       if (!(e instanceof SbxError) || !CODES.has(e.code) || e.exitCode !== 2 || e.message.length === 0) {
         throw new Error(`malformed error: ${JSON.stringify(e)}`);
       }
