@@ -4,8 +4,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { L } from '../labels.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
-import type { GcAction } from './backend.js';
 import { isLocked, withLocks } from '../lock.js';
+import type { GcAction } from './backend.js';
 import { canonicalLoose, openPinnedDirectory, PathProblem, sameFile } from './safe-path.js';
 import type { BackendContext } from './types.js';
 
@@ -14,8 +14,8 @@ import type { BackendContext } from './types.js';
  * private path, `<state dir>/staging/<sandbox>/<container>/<mount index>-<nonce>`; Docker gets the
  * staging path, never the user-controlled one. The nonce keeps a replacement container's mounts
  * apart from those of the container it replaces (both exist until the swap succeeds).
+ * Paths are canonical, so that they match /proc/self/mountinfo and what the engine reports.
  */
-/** Canonical, so that paths match /proc/self/mountinfo and what the engine reports. */
 export const stagingRoot = (stateDir: string) => path.join(canonicalLoose(stateDir), 'staging');
 
 export function newStagingPath(ctx: BackendContext, dc: DesiredContainer, m: DesiredMount): string {
