@@ -7,12 +7,12 @@ set -euo pipefail
 cmd=$1 id=$2 n=$3
 if [[ $cmd == up ]]; then
   image=$4 pause=$5
-  docker volume create --driver local --opt type=tmpfs --opt device=tmpfs --opt o=size=64m "hw-$id-shared" >/dev/null
+  docker volume create --driver local --opt type=tmpfs --opt device=tmpfs --opt o=size=128m "hw-$id-shared" >/dev/null
   docker run -d --name "hw-$id-infra" --network none --label bench=hw "$pause" >/dev/null
   for i in $(seq 1 "$n"); do
     docker run -d --name "hw-$id-c$i" --network "container:hw-$id-infra" --label bench=hw \
-      --memory 128m --memory-swap 128m --cpus 0.25 --pids-limit 512 --init \
-      --security-opt no-new-privileges --tmpfs /tmp:size=26843546 \
+      --memory 128m --memory-swap 128m --cpus 0.1 --pids-limit 512 --init \
+      --security-opt no-new-privileges --tmpfs /tmp:size=20132660 \
       --mount "type=volume,source=hw-$id-shared,target=/shared" \
       --entrypoint sh "$image" -c 'sleep 3600' >/dev/null
   done
