@@ -9,6 +9,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaFile = join(root, 'schemas/sandbox.schema.json');
 const outFile = join(root, 'docs/manifest-reference.md');
 
+const RULES = `## Rules beyond the schema
+
+Every problem is reported at once as \`file:line:column  path  error[CODE]: message\` (exit code 2).
+
+- \`id\`, container and volume names: \`[A-Za-z0-9][A-Za-z0-9_.-]\` (ids up to 128, names up to 64 characters), no \`..\`, \`/\`, \`\\\` or surrounding spaces.
+  Sandbox ids are unique across all inputs; container names and volume names are unique in their sandbox.
+- Every volume has exactly one backend; every \`volume_mounts[].name\` names a volume of \`spec.volumes\`.
+- \`mount_path\` (volume mounts and \`tmpfs\`): absolute, clean (no \`.\`, \`..\`, \`//\`, trailing \`/\`), not \`/\`, no \`:\` or \`,\`,
+  not under \`/proc\`, \`/sys\`, \`/dev\`; unique per container. Volume mounts may not use \`/tmp\` or below; a \`tmpfs\` entry may.
+- \`sub_path\`: relative, clean, no \`..\` component, no NUL or backslash; not for tmpfs (\`ephemeral_storage\`) volumes.
+- \`host.path\` and \`work_dir\`: absolute and clean.
+- Quantities must be greater than 0; \`cpu\` at least \`10m\`, \`memory\` at least \`6Mi\` (Docker's minimums). A byte quantity
+  with the milli suffix (\`memory: 128m\`) is rejected with "did you mean 128Mi?".
+- \`env\` entries are \`KEY=VALUE\` with a key of letters, digits, \`_\`, \`.\`, \`-\`, not starting with a digit.
+- \`cap_add\`/\`cap_drop\` names are upper case; \`security_opt\` and \`tmpfs[].options\` accept the values listed above.
+  \`tmpfs\` sizes in sandboxd units the kernel does not know (\`mi\`, \`kb\`, \`b\`...) are converted to bytes.
+- \`ports\`: \`container_port\` and \`host_port\` are unique per protocol.
+- \`readiness_probe.path\` only with \`protocol: http\`, starting with \`/\`.
+- \`ossfs\`: bucket \`[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\`; endpoint \`http\` or \`https\` without spaces or shell metacharacters;
+  a clean \`path\`; \`options\` without a leading \`-\`, shell metacharacters, quotes or line breaks; inline credentials
+  come in pairs, may not contain line breaks, NUL or \`:\`, and produce a warning. Credentials never appear in any output.
+- \`metadata.labels\` keys may not start with \`dev.sbx.\` (sbx's own labels).
+`;
+
 export function generate(schema = JSON.parse(readFileSync(schemaFile, 'utf8'))) {
   const resolve = (s) => (s && s.$ref ? schema.definitions[s.$ref.replace('#/definitions/', '')] : s);
   const anchor = (title) => title.toLowerCase().replace(/[^a-z0-9_ -]/g, '').replace(/ /g, '-'); // GitHub's heading ids
@@ -61,9 +85,10 @@ export function generate(schema = JSON.parse(readFileSync(schemaFile, 'utf8'))) 
     'Keys are snake_case; unknown keys are errors (`UNKNOWN_FIELD`, with a "did you mean" hint).',
     'Quantities use Kubernetes syntax: `100m`, `0.5`, `2` (cpu); `128Mi`, `1Gi`, `1G`, `1e9` (bytes).',
     'A byte quantity with the milli suffix (`128m`) is rejected. One file may hold several documents (`---`).',
-    'Rules beyond the shape (paths, names, cross references) are listed in the descriptions and checked after the schema.',
+    'Rules beyond the shape are checked after the schema; see [Rules beyond the schema](#rules-beyond-the-schema).',
     '',
     ...sections,
+    RULES,
   ].join('\n');
 }
 
