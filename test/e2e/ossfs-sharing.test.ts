@@ -140,5 +140,5 @@ describe('ossfs volumes shared through one FUSE mount', () => {
     }
     expect(most).toBe(1);
     expect(ossfsMounts()).toEqual([]);
-  });
+  }, 300_000);
 });
