@@ -34,8 +34,9 @@ export function ossfsKeyFor(vol: OssfsVolume, vm: Pick<VolumeMount, 'subPath'>, 
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 20);
 }
 
+/** Absolute even for a relative SBX_STATE_DIR: mount points are compared with the mount table. */
 export function ossfsRoot(stateDir: string): string {
-  return path.join(stateDir, 'ossfs');
+  return path.resolve(stateDir, 'ossfs');
 }
 
 export function mountDirFor(stateDir: string, key: string): string {
@@ -44,7 +45,7 @@ export function mountDirFor(stateDir: string, key: string): string {
 
 /** ossfs 2.0 writes its logs below this; outside the mount root so gc never mistakes a log dir for a mount. */
 export function ossfsLogRoot(stateDir: string): string {
-  return path.join(stateDir, 'ossfs-logs');
+  return path.resolve(stateDir, 'ossfs-logs');
 }
 
 export function logDirFor(stateDir: string, key: string): string {
