@@ -13,6 +13,11 @@ const MAX_EXPONENT = 40;
 
 export const QUANTITY_SYNTAX_HINT = 'use Kubernetes quantity syntax, e.g. 500m, 0.5, 128Mi, 1G';
 
+/** Strings and numbers are quantities to parse; anything else is left to the schema's type error. */
+export function isQuantityValue(x: unknown): x is string | number {
+  return typeof x === 'string' || typeof x === 'number';
+}
+
 /** Parses a positive quantity: cpu → millicores, bytes → bytes. */
 export function parseQuantity(raw: unknown, kind: QuantityKind): QuantityResult {
   const text = typeof raw === 'number' ? numberText(raw) : typeof raw === 'string' ? raw.trim() : undefined;

@@ -75,7 +75,7 @@ export function schemaErrorToIssue(e: SchemaError, root: unknown): Issue {
         return { code: 'MANIFEST_INVALID', path, message: `must be one of: ${list.join(', ')}, got ${describeType(e.data)}`, hint: meant ? `write "${String(meant)}" in quotes` : undefined };
       }
       const scalarGiven = typeof e.data === 'number' || typeof e.data === 'boolean';
-      const hint = wantsString && scalarGiven ? 'quote the value to make it a string' : typeHint(path, e.data, String(e.params.type));
+      const hint = String(e.params.type) === 'string' && scalarGiven ? 'quote the value to make it a string' : typeHint(path, e.data, String(e.params.type));
       return { code: 'MANIFEST_INVALID', path, message: `must be ${wanted}, got ${describeType(e.data)}`, hint };
     }
     case 'enum': {

@@ -1,7 +1,7 @@
 import type { Segment } from '../field-path.js';
 import type { IssueList } from '../issues.js';
-import { arr, has, obj, str, type Obj } from '../loose.js';
-import { parseQuantity } from '../quantity.js';
+import { arr, obj, str, type Obj } from '../loose.js';
+import { isQuantityValue, parseQuantity } from '../quantity.js';
 import { capabilityProblem, checkTmpfsOptions, envProblem, imageProblem, securityOptProblem, SECURITY_OPT_HINT } from './container-options.js';
 import { checkName } from './names.js';
 import { absolutePathProblems, mountPathProblems, subPathProblems } from './paths.js';
@@ -41,19 +41,19 @@ function checkResource(c: Obj, at: Segment[], label: string, issues: IssueList):
   const r = obj(c.resource);
   if (!r) return;
   const p = [...at, 'resource'];
-  if (has(r, 'cpu')) {
+  if (isQuantityValue(r.cpu)) {
     const q = parseQuantity(r.cpu, 'cpu');
     if (!q.ok) issues.add([...p, 'cpu'], `invalid cpu for container ${label}: ${q.message}`, q.hint);
     else if (q.value < MIN_CPU_MILLIS) issues.add([...p, 'cpu'], `cpu for container ${label} must be at least 10m (Docker's minimum)`);
   }
-  if (has(r, 'memory')) {
+  if (isQuantityValue(r.memory)) {
     const q = parseQuantity(r.memory, 'bytes');
     if (!q.ok) issues.add([...p, 'memory'], `invalid memory for container ${label}: ${q.message}`, q.hint);
     else if (q.value < MIN_MEMORY_BYTES) {
       issues.add([...p, 'memory'], `memory for container ${label} must be at least 6Mi (Docker's minimum)`, 'memory is in bytes unless it has a suffix, e.g. 256Mi');
     }
   }
-  if (has(r, 'ephemeral_storage')) {
+  if (isQuantityValue(r.ephemeral_storage)) {
     const q = parseQuantity(r.ephemeral_storage, 'bytes');
     if (!q.ok) issues.add([...p, 'ephemeral_storage'], `invalid ephemeral_storage for container ${label}: ${q.message}`, q.hint);
   }

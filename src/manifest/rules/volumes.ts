@@ -1,6 +1,6 @@
 import type { IssueList, PendingWarning } from '../issues.js';
 import { arr, has, obj, str, type Obj } from '../loose.js';
-import { parseQuantity } from '../quantity.js';
+import { isQuantityValue, parseQuantity } from '../quantity.js';
 import { checkName, DOCKER_VOLUME_NAME } from './names.js';
 import { absolutePathProblems } from './paths.js';
 import { checkOssfs } from './ossfs.js';
@@ -41,6 +41,7 @@ export function checkVolumes(spec: Obj, issues: IssueList, warnings: PendingWarn
     const backend = backends[0];
     if (name !== undefined && !byName.has(name)) byName.set(name, backend);
     if (backend === 'ephemeral_storage') {
+      if (!isQuantityValue(v.ephemeral_storage)) return;
       const q = parseQuantity(v.ephemeral_storage, 'bytes');
       if (!q.ok) issues.add([...at, 'ephemeral_storage'], `invalid ephemeral_storage for volume ${label}: ${q.message}`, q.hint);
     } else if (backend === 'pvc') {

@@ -61,6 +61,8 @@ const cases: Case[] = [
   c('memory milli suffix', 'memory: 128Mi}', 'memory: 128m}', 'spec.containers[0].resource.memory', 'memory: 128m', /did you mean 128Mi\?/),
   c('zero size', 'ephemeral_storage: 64Mi', 'ephemeral_storage: 0', 'spec.volumes[0].ephemeral_storage', 'ephemeral_storage: 0', /greater than 0/),
   c('negative size', 'memory: 128Mi}', 'memory: -1Gi}', 'spec.containers[0].resource.memory', 'memory: -1Gi', /greater than 0/),
+  c('a quantity of the wrong type gives one error', 'cpu: 500m', 'cpu: [1]', 'spec.containers[0].resource.cpu', 'cpu: [1]', /^must be a string or a number, got a list$/),
+  c('a volume size of the wrong type gives one error', 'ephemeral_storage: 64Mi', 'ephemeral_storage: {size: 1}', 'spec.volumes[0].ephemeral_storage', 'ephemeral_storage', /^must be a string or a number, got a mapping$/),
   c('cpu required', '{cpu: 500m, memory: 128Mi}', '{memory: 128Mi}', 'spec.containers[0].resource.cpu', 'resource:', /cpu is required/),
   c('memory required', '{cpu: 500m, memory: 128Mi}', '{cpu: 500m}', 'spec.containers[0].resource.memory', 'resource:', /memory is required/),
   c('container name charset', 'name: side', 'name: -side', 'spec.containers[1].name', 'name: -side', /unsupported characters/),
