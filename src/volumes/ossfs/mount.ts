@@ -30,6 +30,8 @@ export interface MountRequest {
   bin: string;
   creds: Credentials;
   log: (line: string) => void;
+  /** Deadline for the mounter to return; default MOUNT_COMMAND_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 /** Mount and wait until the mount is seen, answers a bounded stat and is still there a moment later. */
@@ -75,12 +77,12 @@ async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: 
       stdin: 'ignore',
       stdout: { file: outFile },
       stderr: { file: outFile },
-      timeout: MOUNT_COMMAND_TIMEOUT_MS,
+      timeout: r.timeoutMs ?? MOUNT_COMMAND_TIMEOUT_MS,
       killSignal: 'SIGKILL',
     });
     const output = await readFile(outFile, 'utf8').catch(() => '');
     if ((res as { code?: string }).code === 'ENOENT') return { failure: `${argv[0]} not found`, output };
-    if (res.timedOut) return { failure: `${path.basename(argv[0])} did not finish within ${MOUNT_COMMAND_TIMEOUT_MS / 1000}s`, output };
+    if (res.timedOut) return { failure: `${path.basename(argv[0])} did not finish within ${(r.timeoutMs ?? MOUNT_COMMAND_TIMEOUT_MS) / 1000}s`, output };
     if (res.exitCode !== 0) return { failure: `${path.basename(argv[0])} exited with status ${res.exitCode ?? res.signal}`, output };
     return { output };
   });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SbxError } from '../../../src/errors.js';
-import { findOssfsBinary } from '../../../src/volumes/ossfs/binaries.js';
+import { checkFuse, findOssfsBinary } from '../../../src/volumes/ossfs/binaries.js';
 import { resolveCredentials, withPrivateFile } from '../../../src/volumes/ossfs/credentials.js';
 import { ROOT } from '../../helpers/cli.js';
 import { inlineCredentials, ossfsVolume } from './ossfs-fixtures.js';
@@ -70,5 +70,10 @@ describe('ossfs binaries', () => {
     await writeFile(file, '#!/bin/sh\n');
     await chmod(file, 0o644);
     await expect(findOssfsBinary('1.0', { SBX_OSSFS_BIN: file, PATH: '' })).rejects.toMatchObject({ code: 'OSSFS_BINARY_NOT_FOUND' });
+  });
+
+  it('reports FUSE_UNAVAILABLE without a FUSE device', async () => {
+    await expect(checkFuse('/nonexistent/fuse')).rejects.toMatchObject({ code: 'FUSE_UNAVAILABLE' });
+    await expect(checkFuse('/dev/null')).resolves.toBeUndefined();
   });
 });

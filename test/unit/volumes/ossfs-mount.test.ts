@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Docker } from '../../../src/docker/engine.js';
 import { SbxError } from '../../../src/errors.js';
 import type { DesiredContainer } from '../../../src/plan/desired.js';
+import { resolveCredentials } from '../../../src/volumes/ossfs/credentials.js';
 import { ossfsBackend } from '../../../src/volumes/ossfs/index.js';
+import { mountOssfs } from '../../../src/volumes/ossfs/mount.js';
 import { readMountTable } from '../../../src/volumes/ossfs/mountinfo.js';
 import type { BackendContext } from '../../../src/volumes/types.js';
 import { ROOT } from '../../helpers/cli.js';
@@ -163,6 +165,21 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     } finally {
       process.env.SBX_OSSFS_BIN = path.join(ROOT, 'test/bin/ossfs');
     }
+  });
+
+  it('a mounter that never returns is killed at the deadline', async () => {
+    const fake = path.join(stateDir, 'hanging-ossfs');
+    await writeFile(fake, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+    const vol = volume({ version: '1.0', prefix: 'hang' });
+    const dir = path.join(stateDir, 'ossfs', 'hang');
+    const t0 = Date.now();
+    const err = await expectMountFailure(
+      mountOssfs({ vol, prefix: 'hang', key: 'hang', dir, stateDir, bin: fake, creds: resolveCredentials(vol), log: () => undefined, timeoutMs: 1_500 }),
+    );
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(err.message).toContain('did not finish within 1.5s');
+    expect(existsSync(dir)).toBe(false);
+    expect(await privateFiles()).toEqual([]);
   });
 
   it('remounts a dead FUSE endpoint on prepare', async () => {
