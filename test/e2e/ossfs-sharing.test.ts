@@ -20,7 +20,7 @@ describe('ossfs volumes shared through one FUSE mount', () => {
     o = await startOssfsEnv();
   });
   afterAll(async () => {
-    await sbxE2E(['delete', ...['oss-a', 'oss-b', 'oss-twice', 'oss-subs', 'oss-k1', 'oss-k2', 'oss-v2'].map(sid)], { env: o?.env });
+    await sbxE2E(['delete', ...['oss-a', 'oss-b', 'oss-twice', 'oss-subs', 'oss-move', 'oss-k1', 'oss-k2', 'oss-v2'].map(sid)], { env: o?.env });
     await o?.s3.stop();
   });
 
@@ -86,6 +86,21 @@ describe('ossfs volumes shared through one FUSE mount', () => {
     await del('oss-subs');
     expect(ossfsMounts()).toEqual([]);
     for (const k of keys) expect(existsSync(mountDirOf(k))).toBe(false);
+  });
+
+  it('re-applying with another sub_path moves the container to a new mount and unmounts the old one', async () => {
+    const manifest = (sub: string) => ossfsManifest(o.s3, 'oss-move', { d: { path: 'move' } }, { app: [{ volume: 'd', at: '/d', sub_path: sub }] });
+    await apply(manifest('one'));
+    const [before] = await ossfsKeysOf('oss-move');
+    await apply(manifest('two'));
+    const [after] = await ossfsKeysOf('oss-move');
+    expect(after).not.toBe(before);
+    expect(ossfsMounts()).toEqual([mountDirOf(after)]);
+    expect(existsSync(mountDirOf(before))).toBe(false);
+    expect((await sh('oss-move', 'app', 'echo moved > /d/f')).exitCode).toBe(0);
+    expect(await o.s3.getObject(BUCKET, 'move/two/f')).toBe('moved\n');
+    await del('oss-move');
+    expect(ossfsMounts()).toEqual([]);
   });
 
   it('the same bucket with another access key id gets a separate mount', async () => {
