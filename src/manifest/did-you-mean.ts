@@ -55,10 +55,21 @@ const KNOWN_SPELLINGS: Record<string, string[]> = {
   api_version: ['apiVersion'],
   apiversion: ['apiVersion'],
   name: ['id'],
-  labels: ['metadata'],
   bucketName: ['bucket'],
   prefix: ['path'],
   url: ['endpoint'],
+};
+
+/** Keys written one level too high: `memory` in a container belongs in `resource`. */
+const NESTED: Record<string, string> = {
+  cpu: 'resource.cpu',
+  memory: 'resource.memory',
+  labels: 'metadata.labels',
+  claim_name: 'pvc.claim_name',
+  claimName: 'pvc.claim_name',
+  bucket: 'ossfs.bucket',
+  endpoint: 'ossfs.endpoint',
+  container_port: 'ports',
 };
 
 function camelToSnake(key: string): string {
@@ -69,6 +80,8 @@ function camelToSnake(key: string): string {
 export function suggestKey(unknown: string, allowed: readonly string[]): string | undefined {
   const known = KNOWN_SPELLINGS[unknown]?.find((k) => allowed.includes(k));
   if (known) return known;
+  const nested = NESTED[unknown];
+  if (nested && allowed.includes(nested.split('.')[0])) return nested;
   const snake = camelToSnake(unknown);
   if (allowed.includes(snake)) return snake;
   const folded = allowed.find((k) => k.toLowerCase() === unknown.toLowerCase() || k.replace(/_/g, '') === unknown.toLowerCase());

@@ -55,6 +55,9 @@ describe('suggestKey', () => {
     ['SUB_PATH', ['sub_path'], 'sub_path'],
     ['totally-different', ['sub_path'], undefined],
     ['x', ['id', 'kind'], undefined],
+    ['memory', ['name', 'image', 'resource'], 'resource.memory'],
+    ['labels', ['apiVersion', 'kind', 'id', 'metadata', 'spec'], 'metadata.labels'],
+    ['bucket', ['name', 'ephemeral_storage', 'pvc', 'host', 'ossfs'], 'ossfs.bucket'],
     ['idd', ['id', 'kind'], 'id'],
     ['command', ['name'], undefined],
   ] as const)('%s → %s', (key, allowed, want) => expect(suggestKey(key, allowed)).toBe(want));
