@@ -37,7 +37,8 @@ export interface MountRequest {
 /** Mount and wait until the mount is seen, answers a bounded stat and is still there a moment later. */
 export async function mountOssfs(r: MountRequest): Promise<void> {
   await mkdir(ossfsRoot(r.stateDir), { recursive: true, mode: 0o700 });
-  await mkdir(r.dir, { recursive: true, mode: 0o755 });
+  // A directory that already existed may be the bind source of containers of a dead mount: it stays.
+  const createdDir = await mkdir(r.dir, { recursive: true, mode: 0o755 });
   const logDir = logDirFor(r.stateDir, r.key);
   let failure: string | undefined;
   let output = '';
@@ -51,16 +52,15 @@ export async function mountOssfs(r: MountRequest): Promise<void> {
   if (!failure) return;
 
   await unmountDir(r.dir, { lazyFirst: true }).catch(() => undefined);
-  await rmdir(r.dir).catch(() => undefined);
+  if (createdDir) await rmdir(r.dir).catch(() => undefined);
   if (r.vol.version === '2.0') output = [output, await tailLogs(logDir)].filter(Boolean).join('\n');
   await rm(logDir, { recursive: true, force: true });
-  const said = redact(tail(output), [r.creds.accessKeySecret, r.creds.accessKeyId]);
+  const said = tail(output);
   const name = path.basename(r.bin);
-  throw new SbxError(
-    'OSSFS_MOUNT_FAILED',
-    `cannot mount oss://${r.vol.bucket}/${r.prefix} (ossfs ${r.vol.version}) at ${r.dir}: ${failure}${said ? `\n${name} said:\n${indent(said)}` : ''}`,
-    { hint: 'check the endpoint, bucket, region and credentials' },
-  );
+  const message = `cannot mount oss://${r.vol.bucket}/${r.prefix} (ossfs ${r.vol.version}) at ${r.dir}: ${failure}${said ? `\n${name} said:\n${indent(said)}` : ''}`;
+  throw new SbxError('OSSFS_MOUNT_FAILED', redact(message, [r.creds.accessKeySecret]), {
+    hint: 'check the endpoint, bucket, region and credentials',
+  });
 }
 
 async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: string; output: string }> {
