@@ -1,9 +1,8 @@
 import { SbxError, SbxErrors } from '../errors.js';
 import type { LoadResult, ManifestWarning, Sandbox } from './model.js';
 import { loadDocument } from './document.js';
-import type { Position } from './yaml-source.js';
 import { readInputs } from './read-inputs.js';
-import { parseYamlFile } from './yaml-source.js';
+import { parseYamlFile, type Position } from './yaml-source.js';
 
 /**
  * Loads every Sandbox document of the inputs (files, directories of *.yaml/*.yml, "-" for stdin).

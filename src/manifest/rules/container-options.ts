@@ -20,7 +20,7 @@ export function capabilityProblem(cap: string): { message: string; hint?: string
   };
 }
 
-const SECURITY_OPT_HINT =
+export const SECURITY_OPT_HINT =
   'supported: no-new-privileges[:true|false], seccomp=runtime/default|unconfined|localhost/<abs path>, apparmor=runtime/default|unconfined|localhost/<name>';
 
 export function securityOptProblem(opt: string): string | undefined {
@@ -38,7 +38,6 @@ export function securityOptProblem(opt: string): string | undefined {
   if (/[\0\n\r,]/.test(profile)) return `security_opt ${key} profile must not contain NUL, line breaks or ","`;
   return undefined;
 }
-export { SECURITY_OPT_HINT };
 
 /** Kernel tmpfs accepts k/m/g/t/p/e (powers of 1024) and %; other sandboxd units become bytes. */
 const TMPFS_SIZE = /^(\d+)(b|k|m|g|t|p|e|kb|mb|gb|tb|ki|mi|gi|ti|kib|mib|gib|tib|%)?$/i;
