@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+declare module 'vitest' {
+  /** What the e2e global setup hands to every test file (see inject()). */
+  export interface ProvidedContext {
+    sbxTestRun: string;
+    sbxStateDir: string;
+  }
+}
+
 /** Label put on every Docker object an e2e test creates; the value is the run id. */
 export const RUN_LABEL = 'sbx-test-run';
 /** The offline image scripts/build-test-image.sh builds. */

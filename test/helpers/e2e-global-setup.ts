@@ -4,13 +4,6 @@ import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { RUN_LABEL, TEST_IMAGE, removeLabelledDockerObjects, unmountUnder } from './e2e-cleanup.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    sbxTestRun: string;
-    sbxStateDir: string;
-  }
-}
-
 /**
  * Runs once in the main vitest process before any e2e file: the engine must answer (never skipped,
  * also not with CI=true), the offline test image must exist. Every Docker object a test creates is
