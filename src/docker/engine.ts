@@ -59,13 +59,15 @@ export class Docker {
     } catch (e) {
       throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${(e as Error).message}`);
     }
-    if ((res as { code?: string }).code === 'ENOENT' || (res.failed && res.exitCode === undefined && !res.timedOut)) {
+    // A docker killed by a signal (Ctrl-C reaches the whole process group) is a failed call, not a missing binary.
+    if ((res as { code?: string }).code === 'ENOENT' || (res.failed && res.exitCode === undefined && !res.timedOut && !res.signal)) {
       throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: not found (set SBX_DOCKER or install the docker CLI)`);
     }
     if (res.timedOut) {
       throw new SbxError('DOCKER_FAILED', `${opts.what ?? `docker ${args[0]}`}: timed out after ${opts.timeoutMs} ms`);
     }
-    const out: RunResult = { stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), exitCode: res.exitCode ?? 1 };
+    const stderr = String(res.stderr ?? '') || (res.signal ? `docker was stopped by ${res.signal}` : '');
+    const out: RunResult = { stdout: String(res.stdout ?? ''), stderr, exitCode: res.exitCode ?? 1 };
     if (out.exitCode !== 0 && !opts.allowFailure) throw dockerError(args, out.stderr, opts.what);
     return out;
   }
