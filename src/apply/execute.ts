@@ -99,7 +99,11 @@ export async function executePlan(plan: Plan, desired: DesiredSandbox, o: Execut
   const containers = leftovers.filter((s) => s.kind === 'remove-container');
   if (containers.length) {
     const removed = containers as Extract<Step, { kind: 'remove-container' }>[];
-    await cleanupStep(o, containers[0], async () => {
+    const label: StepLabel =
+      removed.length === 1
+        ? { ...describeStep(removed[0]), cause: removed[0].cause }
+        : { action: 'remove', resource: `containers ${removed.map((s) => s.name).join(', ')}`, cause: 'replaced' };
+    await cleanupStep(o, label, async () => {
       await o.docker.run(['rm', '--force', '--volumes', ...removed.map((s) => s.name)], { what: 'remove replaced containers' });
       await o.mounts.afterRemove(removed.map((s) => s.resources));
     });
@@ -124,7 +128,14 @@ async function settleAll(work: Promise<void>[]): Promise<void> {
 
 type Stashed = Extract<Step, { kind: 'stash-container' }> & { renamed: boolean };
 
-async function cleanupStep(o: ExecuteOptions, s: Step, fn: () => Promise<void>): Promise<void> {
+/** A progress line for work that is not one plan step (several containers removed in one call). */
+interface StepLabel {
+  action: string;
+  resource: string;
+  cause: string;
+}
+
+async function cleanupStep(o: ExecuteOptions, s: Step | StepLabel, fn: () => Promise<void>): Promise<void> {
   try {
     await step(o, s, fn);
   } catch (err) {
@@ -165,8 +176,8 @@ export function mountLabels(mounts: PreparedMount[]): Record<string, string> {
   return out;
 }
 
-async function step(o: ExecuteOptions, s: Step, fn: () => Promise<void>): Promise<void> {
-  const { action, resource } = describeStep(s);
+async function step(o: ExecuteOptions, s: Step | StepLabel, fn: () => Promise<void>): Promise<void> {
+  const { action, resource } = 'kind' in s ? describeStep(s) : s;
   const t0 = Date.now();
   o.reporter.step({ action, resource, cause: s.cause, status: 'start' });
   try {
