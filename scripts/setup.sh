@@ -33,7 +33,8 @@ start_docker() {
     return 0
   fi
   command -v dockerd >/dev/null 2>&1 || install_missing docker.io
-  if ! pgrep -x dockerd >/dev/null; then
+  # /proc instead of pgrep: procps may be missing on a minimal machine.
+  if ! grep -qsx dockerd /proc/[0-9]*/comm; then
     say "starting dockerd (log: /var/log/dockerd.log)"
     nohup dockerd >>/var/log/dockerd.log 2>&1 &
   fi
