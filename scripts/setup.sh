@@ -50,7 +50,10 @@ start_docker() {
 command -v docker >/dev/null 2>&1 || install_missing docker.io
 start_docker
 install_missing busybox-static s3fs fuse3 mount util-linux iproute2 ca-certificates
-say "host tools present: busybox s3fs fusermount3 mount ip"
+for tool in busybox s3fs fusermount3 mount umount ip flock; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing after installing packages"
+done
+say "host tools present: busybox s3fs fusermount3 mount ip flock"
 
 "$(dirname "$0")/build-test-image.sh"
 say "done"
