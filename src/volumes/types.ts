@@ -38,6 +38,8 @@ export interface BackendContext {
   stateDir: string;
   /** Progress/diagnostic line to stderr. */
   log: (line: string) => void;
+  /** With -v: every ossfs/mount argv sbx runs (never holds a secret). */
+  trace?: (line: string) => void;
   /** Engine API version, e.g. "1.41"; decides volume-subpath support. */
   apiVersion: string;
 }

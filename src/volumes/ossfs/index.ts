@@ -48,12 +48,12 @@ async function ensureMounted(ctx: BackendContext, m: DesiredMount, out: Prepared
   if (state.state === 'healthy') return;
   if (state.state === 'dead') {
     ctx.log(`ossfs mount ${out.displaySource} at ${dir} is dead (${state.reason}); mounting it again`);
-    await unmountDir(dir, { lazyFirst: true, log: ctx.log });
+    await unmountDir(dir, { lazyFirst: true, log: ctx.trace });
   }
   await checkFuse();
   const bin = await findOssfsBinary(vol.version);
   const creds = resolveCredentials(vol);
-  await mountOssfs({ vol, prefix: fullPrefix(vol, m.mount.subPath), key: out.ossfsKey!, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.log });
+  await mountOssfs({ vol, prefix: fullPrefix(vol, m.mount.subPath), key: out.ossfsKey!, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.trace ?? (() => undefined) });
 }
 
 export const ossfsBackend: VolumeBackend = {

@@ -47,7 +47,7 @@ async function sweepMount(ctx: BackendContext, key: string, dryRun: boolean, act
     actions.push({ what: `ossfs mount ${dir}`, reason: `dead FUSE endpoint (${state.reason})` });
     if (dryRun) return;
     // Containers still using it keep the directory: the next apply mounts there again.
-    if (users.length) await unmountDir(dir, { lazyFirst: true, log: ctx.log });
+    if (users.length) await unmountDir(dir, { lazyFirst: true, log: ctx.trace });
     else await removeMount(ctx, key, true);
     return;
   }

@@ -18,7 +18,7 @@ export function dropPending(key: string): void {
 /** Unmount (if mounted) and remove the mount directory and its logs. */
 export async function removeMount(ctx: BackendContext, key: string, lazyFirst = false): Promise<void> {
   const dir = mountDirFor(ctx.stateDir, key);
-  await unmountDir(dir, { lazyFirst, log: ctx.log });
+  await unmountDir(dir, { lazyFirst, log: ctx.trace });
   await rmdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') ctx.log(`warning: cannot remove ${dir}: ${err.message}`);
   });
