@@ -2,10 +2,10 @@
  * Drive sbx through test/bin/docker-wrapper (via SBX_DOCKER): record every docker call it makes,
  * or make its k-th mutating call fail. The real engine still does all the work.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './cli.js';
+import { STATE_DIR } from './e2e.js';
 
 export const DOCKER_WRAPPER = path.join(ROOT, 'test/bin/docker-wrapper');
 
@@ -24,7 +24,9 @@ export interface WrappedDocker {
 
 /** @param o.failAt fail the k-th mutating call (1-based); @param o.delaySeconds sleep before each mutating call. */
 export function wrappedDocker(o: { failAt?: number; delaySeconds?: number } = {}): WrappedDocker {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sbx-docker-wrap-'));
+  const parent = path.join(STATE_DIR, 'test-files');
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(path.join(parent, 'docker-wrap-'));
   const log = path.join(dir, 'calls.log');
   const env: Record<string, string> = { SBX_DOCKER: DOCKER_WRAPPER, SBX_WRAP_LOG: log, SBX_WRAP_COUNTER: path.join(dir, 'counter') };
   if (o.failAt !== undefined) env.SBX_WRAP_FAIL_AT = String(o.failAt);

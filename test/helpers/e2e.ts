@@ -7,8 +7,7 @@
  * run's private state directory.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
@@ -44,9 +43,11 @@ export function writeManifest(source: string | Doc | Doc[]): string {
   return tempFile(docs.map((d) => stringify(tagForRun(d))).join('---\n'));
 }
 
-/** Write text to a new file in a fresh temp directory and return its path. */
+/** Write text to a new file in a fresh directory (under the run's state dir, removed at teardown) and return its path. */
 export function tempFile(text: string, name = 'sandbox.yaml'): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sbx-e2e-')), name);
+  const parent = path.join(STATE_DIR, 'test-files');
+  mkdirSync(parent, { recursive: true });
+  const file = path.join(mkdtempSync(path.join(parent, 'f-')), name);
   writeFileSync(file, text);
   return file;
 }
