@@ -6,6 +6,7 @@ import { ensurePauseImage, pauseImageRef } from '../docker/pause-image.js';
 import { withLocks } from '../lock.js';
 import type { Sandbox } from '../manifest/model.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
+import { infraName } from '../plan/names.js';
 import { observe } from '../plan/observe.js';
 import { describeStep, isNoop, reconcile, type Plan, type Step } from '../plan/reconcile.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
@@ -29,9 +30,17 @@ export interface PlannedStep {
   argv?: string[];
 }
 
+/** What an apply did, counted per Docker object: a replaced object is neither created nor removed. */
+export interface ApplyCounts {
+  created: number;
+  replaced: number;
+  removed: number;
+}
+
 export interface ApplyResult {
   id: string;
   changed: boolean;
+  counts: ApplyCounts;
   steps: PlannedStep[];
   unchanged: string[];
   warnings: string[];
@@ -50,7 +59,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const observed = await observe(o.docker, sandbox.id);
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
   const plan = reconcile(desired, observed, run);
-  if (isNoop(plan)) return { id: sandbox.id, changed: false, steps: [], unchanged: plan.unchanged, warnings };
+  if (isNoop(plan)) return { id: sandbox.id, changed: false, counts: countChanges(plan), steps: [], unchanged: plan.unchanged, warnings };
 
   const toCreate = createdContainers(plan);
   const info = toCreate.length ? await engineInfo(o.docker) : undefined;
@@ -75,7 +84,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   if (info && !supportsRootfsLimit(info)) {
     warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and volumes are`);
   }
-  return { id: sandbox.id, changed: true, steps: plan.steps.map((s) => planned(s, desired)), unchanged: plan.unchanged, warnings };
+  return { id: sandbox.id, changed: true, counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired)), unchanged: plan.unchanged, warnings };
 }
 
 /** --dry-run: observe and plan, with the docker argv each step would run; no lock, no change. */
@@ -89,7 +98,24 @@ async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
     await preflight(ctx, desired, toCreate);
   }
   const ctx = backendContext(o, sandbox.id);
-  return { id: sandbox.id, changed: !isNoop(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
+  return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
+}
+
+function countChanges(plan: Plan): ApplyCounts {
+  // A container moved aside is replaced when an object of its name is created again, else removed.
+  const createdNames = new Set(
+    plan.steps.flatMap((s) => (s.kind === 'create-container' ? [s.container.dockerName] : s.kind === 'create-infra' ? [infraName(plan.sandbox)] : [])),
+  );
+  const stashed = plan.steps.filter((s) => s.kind === 'stash-container');
+  const replaced = stashed.filter((s) => createdNames.has(s.name)).length;
+  const volumesSwapped = plan.steps.filter((s) => s.kind === 'create-volume' && s.cause !== 'missing').length;
+  const creates = plan.steps.filter((s) => s.kind.startsWith('create-')).length;
+  const removes = plan.steps.filter((s) => s.kind === 'remove-volume' || s.kind === 'remove-network').length;
+  return {
+    created: creates - replaced - volumesSwapped,
+    replaced: replaced + volumesSwapped,
+    removed: stashed.length - replaced + removes - volumesSwapped,
+  };
 }
 
 function createdContainers(plan: Plan): DesiredContainer[] {

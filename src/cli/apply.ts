@@ -33,9 +33,13 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
 
 function summary(r: ApplyResult): string {
   if (!r.changed) return `sandbox ${r.id} unchanged`;
-  const created = r.steps.filter((s) => s.action === 'create').length;
-  const replaced = r.steps.filter((s) => s.action === 'replace').length;
-  const parts = [created && `${created} created`, replaced && `${replaced} replaced`, r.unchanged.length && `${r.unchanged.length} unchanged`].filter(Boolean);
+  const { created, replaced, removed } = r.counts;
+  const parts = [
+    created && `${created} created`,
+    replaced && `${replaced} replaced`,
+    removed && `${removed} removed`,
+    r.unchanged.length && `${r.unchanged.length} unchanged`,
+  ].filter(Boolean);
   return `sandbox ${r.id} applied (${parts.join(', ')})`;
 }
 
