@@ -12,7 +12,7 @@ import { describeStep, isNoop, reconcile, type Plan, type Step } from '../plan/r
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
 import { createMountProvider, ossfsKeyFor, plannedMounts, preflight } from '../volumes/index.js';
-import { stateDir, type BackendContext } from '../volumes/types.js';
+import { stateDir, traceOf, type BackendContext } from '../volumes/types.js';
 import { executePlan, mountLabels } from './execute.js';
 
 export interface ApplyOptions {
@@ -62,25 +62,33 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   if (isNoop(plan)) return { id: sandbox.id, changed: false, counts: countChanges(plan), steps: [], unchanged: plan.unchanged, warnings };
 
   const toCreate = createdContainers(plan);
-  const info = toCreate.length ? await engineInfo(o.docker) : undefined;
-  const ctx = backendContext(o, sandbox.id, info);
+  // Engine facts are needed before any change only when a pvc sub_path depends on the API version;
+  // otherwise they arrive while the first objects are created.
+  const pendingInfo = toCreate.length ? engineInfo(o.docker) : undefined;
+  pendingInfo?.catch(() => undefined);
+  const needsApiFirst = toCreate.some((dc) => dc.mounts.some((m) => m.volume.kind === 'pvc' && m.mount.subPath !== undefined));
+  const ctx = backendContext(o, sandbox.id, needsApiFirst ? await pendingInfo : undefined);
   // Every check that can fail on bad input runs before anything is created.
   await preflight(ctx, desired, toCreate);
-  const ossfsKeys = [...new Set(toCreate.flatMap((c) => c.mounts.map((m) => m.ossfsKey).filter((k): k is string => Boolean(k))))];
   const mounts = createMountProvider(ctx, desired);
   await withLocks(
-    ossfsKeys.map((k) => `ossfs-${k}`),
+    ossfsKeysTouched(plan).map((k) => `ossfs-${k}`),
     () =>
       executePlan(plan, desired, {
         docker: o.docker,
         reporter: o.reporter,
+        pauseImageRef: pauseImageRef(),
         pauseImage: () => ensurePauseImage(o.docker),
         mounts,
-        rootfsSizeBytes: info && supportsRootfsLimit(info) ? (dc) => rootfsSizeBytes(dc.spec.resource.ephemeralStorageBytes) : undefined,
+        rootfsSizeBytes: async (dc) => {
+          const info = await pendingInfo;
+          return info && supportsRootfsLimit(info) ? rootfsSizeBytes(dc.spec.resource.ephemeralStorageBytes) : undefined;
+        },
         interrupted: o.interrupted,
       }),
     { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
   );
+  const info = await pendingInfo?.catch(() => undefined);
   if (info && !supportsRootfsLimit(info)) {
     warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and volumes are`);
   }
@@ -93,11 +101,8 @@ async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
   const plan = reconcile(desired, observed, 'dryrun');
   const toCreate = createdContainers(plan);
-  if (toCreate.length) {
-    const ctx = backendContext(o, sandbox.id, await engineInfo(o.docker));
-    await preflight(ctx, desired, toCreate);
-  }
-  const ctx = backendContext(o, sandbox.id);
+  const ctx = backendContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker) : undefined);
+  if (toCreate.length) await preflight(ctx, desired, toCreate);
   return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
 }
 
@@ -118,12 +123,31 @@ function countChanges(plan: Plan): ApplyCounts {
   };
 }
 
+/** ossfs mounts of containers this plan creates and of those it removes: each is locked for the whole run. */
+function ossfsKeysTouched(plan: Plan): string[] {
+  const keys = plan.steps.flatMap((s) =>
+    s.kind === 'create-container'
+      ? s.container.mounts.flatMap((m) => (m.ossfsKey ? [m.ossfsKey] : []))
+      : s.kind === 'stash-container' || s.kind === 'remove-container'
+        ? s.resources.ossfsKeys
+        : [],
+  );
+  return [...new Set(keys)];
+}
+
 function createdContainers(plan: Plan): DesiredContainer[] {
   return plan.steps.flatMap((s) => (s.kind === 'create-container' ? [s.container] : []));
 }
 
 function backendContext(o: ApplyOptions, id: string, info?: EngineInfo): BackendContext {
-  return { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), apiVersion: info?.apiVersion ?? '0' };
+  return {
+    docker: o.docker,
+    sandboxId: id,
+    stateDir: stateDir(),
+    log: (l) => o.reporter.info(l),
+    trace: traceOf(o.docker),
+    apiVersion: info?.apiVersion ?? '0',
+  };
 }
 
 function planned(s: Step, desired: DesiredSandbox, ctx?: BackendContext): PlannedStep {

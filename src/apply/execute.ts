@@ -23,7 +23,9 @@ export interface ExecuteOptions {
   reporter: Reporter;
   pauseImage: () => Promise<string>;
   mounts: MountProvider;
-  rootfsSizeBytes?: (dc: DesiredContainer) => number | undefined;
+  /** Name of the pause image, tried first; pauseImage() builds it when missing. */
+  pauseImageRef: string;
+  rootfsSizeBytes?: (dc: DesiredContainer) => Promise<number | undefined>;
   interrupted?: () => boolean;
 }
 
@@ -52,30 +54,27 @@ export async function executePlan(plan: Plan, desired: DesiredSandbox, o: Execut
         entry.renamed = true;
       });
     }
-    for (const s of phase(['create-network'])) {
-      const name = (s as Extract<Step, { kind: 'create-network' }>).name;
-      await step(o, s, async () => {
-        await o.docker.run(networkCreateArgs(name, desired.network!.labels), { what: `create network ${name}` });
-        created.networks.push(name);
-      });
-    }
-    await settleAll(
-      phase(['create-volume']).map((s) =>
+    // Infra (after its network) and tmpfs volumes are independent: created side by side.
+    const infra = async () => {
+      for (const s of phase(['create-network'])) {
+        const name = (s as Extract<Step, { kind: 'create-network' }>).name;
+        await step(o, s, async () => {
+          await o.docker.run(networkCreateArgs(name, desired.network!.labels), { what: `create network ${name}` });
+          created.networks.push(name);
+        });
+      }
+      for (const s of phase(['create-infra'])) await step(o, s, () => runInfra(desired, o, created));
+    };
+    await settleAll([
+      infra(),
+      ...phase(['create-volume']).map((s) =>
         step(o, s, async () => {
           const v = (s as Extract<Step, { kind: 'create-volume' }>).volume;
           await o.docker.run(tmpfsVolumeCreateArgs(v), { what: `create volume ${v.volume}` });
           created.volumes.push(v.name);
         }),
       ),
-    );
-    for (const s of phase(['create-infra'])) {
-      await step(o, s, async () => {
-        const image = await o.pauseImage();
-        await o.docker.run(infraCreateArgs(desired.infra, desired.network?.name, image), { what: 'create infra container' });
-        created.containers.push(desired.infra.name);
-        await o.docker.run(['start', desired.infra.name], { what: 'start infra container' });
-      });
-    }
+    ]);
     checkInterrupted(o);
     await settleAll([
       ...phase(['create-container']).map((s) =>
@@ -143,11 +142,30 @@ async function cleanupStep(o: ExecuteOptions, s: Step | StepLabel, fn: () => Pro
   }
 }
 
+/**
+ * `docker run` of the infra container, never pulling: the pause image is local. Only when it is
+ * missing is it built (or SBX_PAUSE_IMAGE reported missing), then the run is retried once.
+ */
+async function runInfra(desired: DesiredSandbox, o: ExecuteOptions, created: Created): Promise<void> {
+  const attempt = async (image: string) => {
+    const args = infraCreateArgs(desired.infra, desired.network?.name, image);
+    args.splice(0, 1, 'run', '--detach', '--pull', 'never');
+    if (!created.containers.includes(desired.infra.name)) created.containers.push(desired.infra.name);
+    await o.docker.run(args, { what: 'create infra container' });
+  };
+  try {
+    await attempt(o.pauseImageRef);
+  } catch (err) {
+    if (!(err instanceof SbxError && err.code === 'IMAGE_NOT_FOUND')) throw err;
+    await attempt(await o.pauseImage());
+  }
+}
+
 async function createContainer(dc: DesiredContainer, desired: DesiredSandbox, o: ExecuteOptions, created: Created): Promise<void> {
   const mounts = await o.mounts.prepare(dc);
   created.prepared.push(...mounts);
   const labels = { ...dc.labels, ...mountLabels(mounts) };
-  const args = containerCreateArgs(dc, mounts, labels, { infraName: desired.infra.name, rootfsSizeBytes: o.rootfsSizeBytes?.(dc) });
+  const args = containerCreateArgs(dc, mounts, labels, { infraName: desired.infra.name, rootfsSizeBytes: await o.rootfsSizeBytes?.(dc) });
   const needsVerify = mounts.some((m) => m.expectedSource);
   if (!needsVerify) {
     args.splice(0, 1, 'run', '--detach');

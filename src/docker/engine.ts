@@ -1,4 +1,4 @@
-import { execa, type Options } from 'execa';
+import { spawn } from 'node:child_process';
 import { SbxError } from '../errors.js';
 import { dockerError } from './classify.js';
 
@@ -30,7 +30,8 @@ export interface RunResult {
 export class Docker {
   readonly bin: string;
   readonly context?: string;
-  private readonly onCommand?: (argv: readonly string[]) => void;
+  /** Set with -v: sees every argv sbx runs (docker, and through the backends' trace, mount tools). */
+  readonly onCommand?: (argv: readonly string[]) => void;
 
   constructor(opts: DockerOptions = {}) {
     this.bin = opts.bin ?? process.env.SBX_DOCKER ?? 'docker';
@@ -46,28 +47,17 @@ export class Docker {
   async run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const [file, ...rest] = this.argv(args);
     this.onCommand?.([file, ...rest]);
-    const execOpts: Options = {
-      reject: false,
-      input: opts.input,
-      timeout: opts.timeoutMs,
-      stripFinalNewline: true,
-      env: { DOCKER_CLI_HINTS: 'false' },
-    };
-    let res;
-    try {
-      res = await execa(file, rest, execOpts);
-    } catch (e) {
-      throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${(e as Error).message}`);
-    }
-    // A docker killed by a signal (Ctrl-C reaches the whole process group) is a failed call, not a missing binary.
-    if ((res as { code?: string }).code === 'ENOENT' || (res.failed && res.exitCode === undefined && !res.timedOut && !res.signal)) {
-      throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: not found (set SBX_DOCKER or install the docker CLI)`);
+    const res = await spawnCollect(file, rest, opts);
+    if (res.spawnError) {
+      const why = res.spawnError.code === 'ENOENT' ? 'not found (set SBX_DOCKER or install the docker CLI)' : res.spawnError.message;
+      throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${why}`);
     }
     if (res.timedOut) {
       throw new SbxError('DOCKER_FAILED', `${opts.what ?? `docker ${args[0]}`}: timed out after ${opts.timeoutMs} ms`);
     }
-    const stderr = String(res.stderr ?? '') || (res.signal ? `docker was stopped by ${res.signal}` : '');
-    const out: RunResult = { stdout: String(res.stdout ?? ''), stderr, exitCode: res.exitCode ?? 1 };
+    // A docker killed by a signal (Ctrl-C reaches the whole process group) is a failed call, not a missing binary.
+    const stderr = res.stderr || (res.signal ? `docker was stopped by ${res.signal}` : '');
+    const out: RunResult = { stdout: res.stdout, stderr, exitCode: res.exitCode ?? 1 };
     if (out.exitCode !== 0 && !opts.allowFailure) throw dockerError(args, out.stderr, opts.what);
     return out;
   }
@@ -76,6 +66,7 @@ export class Docker {
   async interactive(args: readonly string[]): Promise<number> {
     const [file, ...rest] = this.argv(args);
     this.onCommand?.([file, ...rest]);
+    const { execa } = await import('execa');
     const res = await execa(file, rest, { reject: false, stdio: 'inherit', env: { DOCKER_CLI_HINTS: 'false' } });
     if ((res as { code?: string }).code === 'ENOENT') throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: not found`);
     return res.exitCode ?? 1;
@@ -85,6 +76,7 @@ export class Docker {
   async stream(args: readonly string[], onLine: (line: string, stream: 'stdout' | 'stderr') => void): Promise<number> {
     const [file, ...rest] = this.argv(args);
     this.onCommand?.([file, ...rest]);
+    const { execa } = await import('execa');
     const child = execa(file, rest, { reject: false, buffer: false, env: { DOCKER_CLI_HINTS: 'false' } });
     const pump = async (src: AsyncIterable<unknown> | null | undefined, name: 'stdout' | 'stderr') => {
       if (!src) return;
@@ -116,4 +108,43 @@ export class Docker {
     const { stdout } = await this.run(args, opts);
     return JSON.parse(stdout) as T;
   }
+}
+
+interface Collected {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  spawnError?: NodeJS.ErrnoException;
+}
+
+/**
+ * The hot path (every docker call of every command) uses node:child_process directly: loading execa
+ * would cost more than the calls a no-op apply makes.
+ */
+function spawnCollect(file: string, args: string[], opts: RunOptions): Promise<Collected> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env: { ...process.env, DOCKER_CLI_HINTS: 'false' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let spawnError: NodeJS.ErrnoException | undefined;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, opts.timeoutMs)
+      : undefined;
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdin.on('error', () => undefined);
+    child.on('error', (e) => (spawnError = e));
+    child.on('close', (exitCode, signal) => {
+      if (timer) clearTimeout(timer);
+      const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\r?\n$/, '');
+      resolve({ stdout: text(out), stderr: text(err), exitCode, signal, timedOut, spawnError });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
 }

@@ -5,7 +5,7 @@ import { observe } from '../plan/observe.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
 import { releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
-import { stateDir, type BackendContext } from '../volumes/types.js';
+import { stateDir, traceOf, type BackendContext } from '../volumes/types.js';
 import { LOCK_TIMEOUT_MS } from '../apply/apply-sandbox.js';
 
 export interface DeleteOptions {
@@ -24,7 +24,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
     async () => {
       const observed = await observe(o.docker, id);
       const found = observed.containers.length + observed.networks.length + observed.volumes.length > 0;
-      const ctx: BackendContext = { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), apiVersion: '0' };
+      const ctx: BackendContext = { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), trace: traceOf(o.docker), apiVersion: '0' };
       if (!found) {
         if (o.volumes) await removeCreatedPvcVolumes(ctx);
         return false;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../lazy-execa.js';
 import { L } from '../labels.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import { isLocked, withLocks } from '../lock.js';

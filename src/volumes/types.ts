@@ -47,3 +47,9 @@ export interface BackendContext {
 export function stateDir(): string {
   return process.env.SBX_STATE_DIR ?? '/var/lib/sbx';
 }
+
+/** The -v trace for BackendContext.trace: mount tools' argv printed like docker's. */
+export function traceOf(docker: Docker): ((line: string) => void) | undefined {
+  const show = docker.onCommand;
+  return show ? (line) => show(line.replace(/^\+ /, '').split(' ')) : undefined;
+}

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { execa } from '../../lazy-execa.js';
 import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { execa } from '../../lazy-execa.js';
 import { deviceNumber, mountAt, type MountEntry } from './mountinfo.js';
 
 export type MountState =

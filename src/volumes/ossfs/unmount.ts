@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { execa } from '../../lazy-execa.js';
 import { SbxError } from '../../errors.js';
 import { mountAt } from './mountinfo.js';
 
