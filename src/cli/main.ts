@@ -8,6 +8,11 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   process.on('SIGINT', () => onInterrupt());
   process.on('SIGTERM', () => onInterrupt());
+  // `sbx ls | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+    throw err;
+  });
   try {
     await program.parseAsync(argv);
     if (process.exitCode === undefined) process.exitCode = EXIT.OK;
