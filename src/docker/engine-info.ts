@@ -27,9 +27,3 @@ export async function engineInfo(docker: Docker): Promise<EngineInfo> {
 export function supportsRootfsLimit(info: EngineInfo): boolean {
   return info.driver === 'overlay2' && info.backingFs === 'xfs';
 }
-
-export function apiAtLeast(info: EngineInfo, want: string): boolean {
-  const [a, b] = info.apiVersion.split('.').map(Number);
-  const [x, y] = want.split('.').map(Number);
-  return a > x || (a === x && b >= y);
-}

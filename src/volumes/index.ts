@@ -1,5 +1,4 @@
 import type { MountProvider } from '../apply/execute.js';
-import { apiAtLeast } from '../docker/engine-info.js';
 import { engineEndpoint, isLocalEndpoint } from '../docker/endpoint.js';
 import { SbxError, SbxErrors } from '../errors.js';
 import type { Volume } from '../manifest/model.js';
@@ -8,7 +7,7 @@ import type { ContainerResources } from '../plan/reconcile.js';
 import type { GcAction, VolumeBackend } from './backend.js';
 import { hostBackend } from './host.js';
 import { ossfsBackend } from './ossfs/index.js';
-import { pvcBackend } from './pvc.js';
+import { engineHasVolumeSubpath, pvcBackend } from './pvc.js';
 import { tmpfsBackend } from './tmpfs.js';
 import type { BackendContext, PreparedMount } from './types.js';
 import { verifyMountSources } from './verify.js';
@@ -22,7 +21,6 @@ const BACKENDS: Record<Volume['kind'], VolumeBackend> = {
   ossfs: ossfsBackend,
 };
 const ORDER = Object.keys(BACKENDS) as Volume['kind'][];
-const VOLUME_SUBPATH_API = '1.45';
 
 /** Every check that can fail on bad input or host state, for the containers about to be created; no changes. */
 export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, containers: DesiredContainer[]): Promise<void> {
@@ -44,7 +42,7 @@ export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, c
 /** Backends that give the engine a path on this host: host, ossfs, and pvc's Mountpoint fallback for sub_path. */
 function needsEngineHost(ctx: BackendContext, m: DesiredMount): boolean {
   if (m.volume.kind === 'host' || m.volume.kind === 'ossfs') return true;
-  return m.volume.kind === 'pvc' && m.mount.subPath !== undefined && !apiAtLeast({ apiVersion: ctx.apiVersion, driver: '', backingFs: '' }, VOLUME_SUBPATH_API);
+  return m.volume.kind === 'pvc' && m.mount.subPath !== undefined && !engineHasVolumeSubpath(ctx);
 }
 
 async function refuseHostPathsOnRemoteEngine(ctx: BackendContext, containers: DesiredContainer[]): Promise<void> {
