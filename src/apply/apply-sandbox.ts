@@ -7,7 +7,7 @@ import { withLocks } from '../lock.js';
 import type { Sandbox } from '../manifest/model.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
 import { infraName } from '../plan/names.js';
-import { observe } from '../plan/observe.js';
+import { observe, observeContainers, observeObjects, type Observed } from '../plan/observe.js';
 import { describeStep, isNoop, reconcile, type Plan, type Step } from '../plan/reconcile.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
@@ -56,9 +56,8 @@ export async function applySandbox(sandbox: Sandbox, o: ApplyOptions): Promise<A
 
 async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
   const run = randomBytes(4).toString('hex');
-  const observed = await observe(o.docker, sandbox.id);
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
-  const plan = reconcile(desired, observed, run);
+  const plan = reconcile(desired, await observeForApply(o.docker, desired), run);
   if (isNoop(plan)) return { id: sandbox.id, changed: false, counts: countChanges(plan), steps: [], unchanged: plan.unchanged, warnings };
 
   const toCreate = createdContainers(plan);
@@ -93,6 +92,27 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
     warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and volumes are`);
   }
   return { id: sandbox.id, changed: true, counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired)), unchanged: plan.unchanged, warnings };
+}
+
+/**
+ * One `docker ps` first. When the containers alone leave nothing to do, every tmpfs volume and the
+ * network exist — Docker refuses to remove a volume a container mounts or a network a running
+ * container is attached to — so a no-op apply is one docker call. Otherwise volumes and networks are
+ * listed too, and leftovers among them are cleaned up with the changes.
+ */
+async function observeForApply(docker: Docker, desired: DesiredSandbox): Promise<Observed> {
+  const containers = await observeContainers(docker, desired.id);
+  const mounted = new Set(desired.containers.flatMap((dc) => dc.mounts.map((m) => m.tmpfsVolumeName)));
+  if (desired.tmpfsVolumes.every((v) => mounted.has(v.name))) {
+    const assumed: Observed = {
+      containers,
+      networks: desired.network ? [{ name: desired.network.name, labels: desired.network.labels }] : [],
+      volumes: desired.tmpfsVolumes.map((v) => ({ name: v.name, labels: v.labels })),
+    };
+    if (isNoop(reconcile(desired, assumed, 'probe'))) return assumed;
+  }
+  const [networks, volumes] = await Promise.all([observeObjects(docker, 'network', desired.id), observeObjects(docker, 'volume', desired.id)]);
+  return { containers, networks, volumes };
 }
 
 /** --dry-run: observe and plan, with the docker argv each step would run; no lock, no change. */

@@ -62,7 +62,7 @@ function isoFromPs(created: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
+export async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
   const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
   const names = [L.sandbox, L.role, L.volume, L.configHash];
   const { stdout } = await docker.run([kind, 'ls', '--filter', `label=${filter}`, '--format', ['{{.Name}}', labelFormat(names)].join(SEP)]);
