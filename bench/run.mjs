@@ -88,9 +88,11 @@ const MUTATING = /^(?:(?:--context \S+ )?)(run|create|start|stop|rm|rename|kill|
 function noopReapply() {
   const { file } = manifestFile('bench-noop');
   sbx(['apply', '-f', file]);
-  const runs = Array.from({ length: ROUNDS }, () => counted(['apply', '-f', file]));
+  // Timed without the recording wrapper (a bash process per call would be measured too); counted apart.
+  const walls = Array.from({ length: ROUNDS }, () => sbx(['apply', '-f', file]));
+  const { calls } = counted(['apply', '-f', file]);
   sbx(['delete', 'bench-noop']);
-  return { wall: median(runs.map((r) => r.elapsed)), mutating: Math.max(...runs.map((r) => r.calls.filter((c) => MUTATING.test(c)).length)) };
+  return { wall: median(walls), calls: calls.length, mutating: calls.filter((c) => MUTATING.test(c)).length };
 }
 
 function listing() {
@@ -142,7 +144,7 @@ function renderReport(r) {
     ['apply+delete, shared-volume', `${ms(r.shared.sbx)}`, `${ms(r.shared.script)}`, r.shared.ratio.toFixed(2), '≤ 0.85', check(r.shared.ratio <= 0.85)],
     ['apply+delete, 10 containers', `${ms(r.ten.sbx)}`, `${ms(r.ten.script)}`, r.ten.ratio.toFixed(2), '≤ 0.60', check(r.ten.ratio <= 0.6)],
     ['no-op re-apply (wall)', ms(r.noop.wall), '', '', '≤ 300 ms', check(r.noop.wall <= 300)],
-    ['no-op re-apply (mutating docker calls)', String(r.noop.mutating), '', '', '0', check(r.noop.mutating === 0)],
+    ['no-op re-apply (docker calls / mutating)', `${r.noop.calls} / ${r.noop.mutating}`, '', '', '0 mutating', check(r.noop.mutating === 0)],
     ['sbx ls, 50 vs 1 sandboxes', `${ms(r.ls.fifty)} / ${ms(r.ls.one)}`, '', (r.ls.fifty / r.ls.one).toFixed(2), '≤ 2.00', check(r.ls.fifty / r.ls.one <= 2)],
     ['sbx ls docker invocations (50 / 1)', `${r.ls.callsFifty} / ${r.ls.callsOne}`, '', '', '≤ 3, constant', check(r.ls.callsFifty <= 3 && r.ls.callsFifty === r.ls.callsOne)],
     ['validate cold start vs node -e 0', ms(r.cold.sbx), ms(r.cold.node), r.cold.ratio.toFixed(2), '≤ 2.00', check(r.cold.ratio <= 2)],
