@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Precompiles schemas/sandbox.schema.json into a standalone validator so that `sbx` never
 // compiles a schema at run time (cold start). `--check` exits 1 when the committed file is stale.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated-file.mjs';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
@@ -32,17 +33,4 @@ export function generate() {
   ].join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = generate();
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try { current = readFileSync(outFile, 'utf8'); } catch { /* missing counts as stale */ }
-    if (current !== text) {
-      console.error(`${outFile} is stale: run node scripts/compile-schema.mjs`);
-      process.exit(1);
-    }
-  } else {
-    mkdirSync(dirname(outFile), { recursive: true });
-    writeFileSync(outFile, text);
-  }
-}
+writeOrCheck(import.meta.url, outFile, generate, 'node scripts/compile-schema.mjs');

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Generates docs/manifest-reference.md from schemas/sandbox.schema.json (one table per object).
 // `--check` exits 1 when the committed document is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated-file.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaFile = join(root, 'schemas/sandbox.schema.json');
@@ -92,16 +93,4 @@ export function generate(schema = JSON.parse(readFileSync(schemaFile, 'utf8'))) 
   ].join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = generate();
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try { current = readFileSync(outFile, 'utf8'); } catch { /* missing counts as stale */ }
-    if (current !== text) {
-      console.error(`${outFile} is stale: run node scripts/gen-manifest-reference.mjs`);
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(outFile, text);
-  }
-}
+writeOrCheck(import.meta.url, outFile, generate, 'node scripts/gen-manifest-reference.mjs');
