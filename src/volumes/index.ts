@@ -31,7 +31,7 @@ export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, c
     if (!mounts.length) continue;
     await BACKENDS[kind].preflight(ctx, mounts).catch((err: unknown) => {
       if (err instanceof SbxError) errors.push(err);
-      else if (err && typeof err === 'object' && 'errors' in err && Array.isArray((err as { errors: unknown }).errors)) errors.push(...(err as { errors: SbxError[] }).errors);
+      else if (err instanceof SbxErrors) errors.push(...err.errors);
       else throw err;
     });
   }

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostVolume, VolumeMount } from '../../../src/manifest/model.js';
 import { hostBackend } from '../../../src/volumes/host.js';
-import { codeOf, context, FakeDocker, mountOf, removeTempDir, stagedMounts, tempDir } from './pvc-host-fixtures.js';
+import { codeOf, context, FakeDocker, mountOf, stagedMounts, useTempStateDir } from './pvc-host-fixtures.js';
 
-const root = fs.realpathSync(tempDir('host'));
-const stateDir = path.join(root, 'state');
+const { root, stateDir } = useTempStateDir('host');
 const allowed = path.join(root, 'data/a');
 const saved = { allow: process.env.SBX_ALLOWED_HOST_PATHS, config: process.env.SBX_CONFIG };
 
@@ -18,13 +17,6 @@ afterEach(() => {
   process.env.SBX_CONFIG = saved.config;
   if (saved.allow === undefined) delete process.env.SBX_ALLOWED_HOST_PATHS;
   if (saved.config === undefined) delete process.env.SBX_CONFIG;
-});
-const savedStateDir = process.env.SBX_STATE_DIR;
-process.env.SBX_STATE_DIR = stateDir; // sbx's lock files go there too
-afterAll(() => {
-  process.env.SBX_STATE_DIR = savedStateDir;
-  if (savedStateDir === undefined) delete process.env.SBX_STATE_DIR;
-  removeTempDir(root);
 });
 
 fs.mkdirSync(path.join(allowed, 'outputs/run-1'), { recursive: true });

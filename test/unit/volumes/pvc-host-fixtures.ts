@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import type { Docker, RunOptions, RunResult } from '../../../src/docker/engine.js';
 import { SbxError } from '../../../src/errors.js';
 import type { Volume, VolumeMount } from '../../../src/manifest/model.js';
@@ -81,4 +82,21 @@ export function removeTempDir(dir: string): void {
 /** Staging bind mounts under a state dir (the staging root's own tmpfs stays mounted on purpose). */
 export function stagedMounts(stateDir: string): string[] {
   return mountsUnder(path.join(stateDir, 'staging')).filter((p) => p !== path.join(stateDir, 'staging'));
+}
+
+/**
+ * A temp root for this test file whose `<root>/<stateDirName>` is SBX_STATE_DIR (sbx's lock files go
+ * there too); the variable is restored and the root removed after the file.
+ */
+export function useTempStateDir(prefix: string, stateDirName = 'state'): { root: string; stateDir: string } {
+  const root = fs.realpathSync(tempDir(prefix));
+  const stateDir = path.join(root, stateDirName);
+  const saved = process.env.SBX_STATE_DIR;
+  process.env.SBX_STATE_DIR = stateDir;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.SBX_STATE_DIR;
+    else process.env.SBX_STATE_DIR = saved;
+    removeTempDir(root);
+  });
+  return { root, stateDir };
 }

@@ -1,19 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PvcVolume, VolumeMount } from '../../../src/manifest/model.js';
 import { pvcBackend, removeCreatedPvcVolumes } from '../../../src/volumes/pvc.js';
-import { codeOf, context, FakeDocker, mountOf, removeTempDir, stagedMounts, tempDir, type Reply } from './pvc-host-fixtures.js';
+import { codeOf, context, FakeDocker, mountOf, stagedMounts, useTempStateDir, type Reply } from './pvc-host-fixtures.js';
 
-const root = fs.realpathSync(tempDir('pvc'));
-const stateDir = path.join(root, 'state');
-const savedStateDir = process.env.SBX_STATE_DIR;
-process.env.SBX_STATE_DIR = stateDir; // sbx's lock files go there too
-afterAll(() => {
-  process.env.SBX_STATE_DIR = savedStateDir;
-  if (savedStateDir === undefined) delete process.env.SBX_STATE_DIR;
-  removeTempDir(root);
-});
+const { root, stateDir } = useTempStateDir('pvc');
 
 /** A fake local volume whose Mountpoint is a temp directory with datasets/train and a root marker. */
 function volumeDir(name: string): string {

@@ -1,24 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PathProblem } from '../../../src/volumes/safe-path.js';
 import { isMountPoint, isStagingPath, newStagingPath, plannedStagingPath, releaseStaged, stagePinned, sweepStaging, unstage } from '../../../src/volumes/staging.js';
-import { context, FakeDocker, mountOf, mountsUnder, removeTempDir, tempDir } from './pvc-host-fixtures.js';
+import { context, FakeDocker, mountOf, mountsUnder, useTempStateDir } from './pvc-host-fixtures.js';
 
 // A space in the state dir checks that /proc/self/mountinfo escapes are decoded.
-const root = fs.realpathSync(tempDir('staging'));
-const stateDir = path.join(root, 'state dir');
+const { root, stateDir } = useTempStateDir('staging', 'state dir');
 const data = path.join(root, 'data');
-const savedStateDir = process.env.SBX_STATE_DIR;
 
 beforeAll(() => {
   fs.mkdirSync(path.join(data, 'train'), { recursive: true });
   fs.writeFileSync(path.join(data, 'train/file'), 'train');
-  process.env.SBX_STATE_DIR = stateDir;
-});
-afterAll(() => {
-  process.env.SBX_STATE_DIR = savedStateDir;
-  removeTempDir(root);
 });
 
 const staged = (sandbox: string, ctr: string, leaf: string) => path.join(stateDir, 'staging', sandbox, ctr, leaf);
