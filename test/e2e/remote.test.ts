@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEngineProxy } from '../helpers/tcp-proxy.js';
-import { TEST_IMAGE, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
+import { RUN, RUN_LABEL, TEST_IMAGE, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
 
 /** DOCKER_HOST=tcp://… reaches the same engine through a proxy: to sbx it is a remote engine. */
 describe('remote engine (DOCKER_HOST over TCP)', () => {
@@ -14,11 +14,12 @@ describe('remote engine (DOCKER_HOST over TCP)', () => {
 
   beforeAll(async () => {
     proxy = await startEngineProxy();
-    await docker(['volume', 'create', '--label', 'sbx-test-run=remote', claim]);
+    await docker(['volume', 'create', '--label', `${RUN_LABEL}=${RUN}`, claim]);
   });
   afterAll(async () => {
     await docker(['volume', 'rm', '--force', claim]).catch(() => undefined);
     await proxy.close();
+    rmSync(hostDir, { recursive: true, force: true });
   });
 
   const sandbox = (name: string, volumes: unknown[], mounts: unknown[]) => ({
