@@ -34,12 +34,24 @@ start_docker() {
   fi
   command -v dockerd >/dev/null 2>&1 || install_missing docker.io
   # /proc instead of pgrep: procps may be missing on a minimal machine.
+  local started=""
   if ! grep -qsx dockerd /proc/[0-9]*/comm; then
+    # A machine restored from a snapshot keeps the pid file of a dockerd that no longer runs;
+    # dockerd refuses to start over it.
+    if [ -f /var/run/docker.pid ] && ! grep -qsx dockerd "/proc/$(cat /var/run/docker.pid)/comm"; then
+      say "removing stale /var/run/docker.pid"
+      rm -f /var/run/docker.pid
+    fi
     say "starting dockerd (log: /var/log/dockerd.log)"
     nohup dockerd >>/var/log/dockerd.log 2>&1 &
+    started=$!
   fi
   local deadline=$((SECONDS + ${SBX_DOCKERD_TIMEOUT:-60}))
   until docker_answers; do
+    if [ -n "$started" ] && ! kill -0 "$started" 2>/dev/null; then
+      tail -n 5 /var/log/dockerd.log >&2
+      die "dockerd exited; see /var/log/dockerd.log"
+    fi
     [ "$SECONDS" -lt "$deadline" ] || die "dockerd did not answer within ${SBX_DOCKERD_TIMEOUT:-60}s; see /var/log/dockerd.log"
     sleep 1
   done
