@@ -89,7 +89,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   );
   const info = await pendingInfo?.catch(() => undefined);
   if (info && !supportsRootfsLimit(info)) {
-    warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and volumes are`);
+    warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and tmpfs volumes are still size-limited`);
   }
   return { id: sandbox.id, changed: true, counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired)), unchanged: plan.unchanged, warnings };
 }

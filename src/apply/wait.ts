@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Docker } from '../docker/engine.js';
 import { SbxError } from '../errors.js';
@@ -7,6 +6,7 @@ import type { Sandbox } from '../manifest/model.js';
 import { containerName, infraName } from '../plan/names.js';
 import { observeContainers } from '../plan/observe.js';
 import type { Reporter } from '../ui/reporter.js';
+import { httpOk, tcpConnect } from './probe.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -75,22 +75,4 @@ async function probeOnce(docker: Docker, sandbox: Sandbox, hostPort: number | un
       : `wget -q -T ${p.timeoutSeconds} -O /dev/null http://127.0.0.1:${p.port}${p.path ?? '/'}`;
   const res = await docker.run(['exec', target, 'sh', '-c', script], { allowFailure: true, timeoutMs: timeoutMs + 5000 }).catch(() => undefined);
   return res?.exitCode === 0;
-}
-
-function tcpConnect(port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port, timeout: timeoutMs });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function httpOk(url: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return res.status >= 200 && res.status < 400;
-  } catch {
-    return false;
-  }
 }

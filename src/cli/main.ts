@@ -13,11 +13,20 @@ export async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
     throw err;
   });
+  // A command still awaiting something that holds no handle would otherwise exit 0 half-done.
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write('error[INTERNAL]: sbx stopped before the command finished (a pending operation held no handle)\n');
+    process.exitCode = EXIT.RUNTIME;
+  });
   try {
     await program.parseAsync(argv);
     if (process.exitCode === undefined) process.exitCode = EXIT.OK;
   } catch (err) {
     process.exitCode = report(err, argv);
+  } finally {
+    settled = true;
   }
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseQuantity } from '../../src/manifest/quantity.js';
 import { ROOT } from '../helpers/cli.js';
-import { dockerJson, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
+import { dockerJson, httpGet, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
 import { applyDoc, applyOk, containersOf, expectExit, expectNothingLeft, sandboxDoc, sh, shContainer } from '../helpers/sandbox-e2e.js';
 
 const MI = 1024 * 1024;
@@ -159,21 +159,22 @@ describe.concurrent('sandbox lifecycle', () => {
   describe.concurrent('ports and readiness', () => {
     const probe = { protocol: 'http', port: 8080, path: '/', period_seconds: 1, timeout_seconds: 1, failure_threshold: 60 };
 
-    it('apply --wait returns once the readiness probe passes, and the published port answers on the host', async () => {
-      const id = sid('ports-ready');
-      const doc = sandboxDoc('ports-ready', [shContainer('web', 'mkdir -p /tmp/www && echo ready > /tmp/www/index.html && sleep 3 && httpd -p 8080 -h /tmp/www')], {
+    // The server starts 3 s after the container: a probe that passes early (Docker's proxy accepts
+    // every connection on a published port) lets --wait return before the port answers.
+    it.each(['http', 'tcp'])('apply --wait with a %s probe returns once the server is up, and the published port answers on the host at once', async (protocol) => {
+      const id = sid(`ports-ready-${protocol}`);
+      const doc = sandboxDoc(`ports-ready-${protocol}`, [shContainer('web', 'mkdir -p /tmp/www && echo ready > /tmp/www/index.html && sleep 3 && httpd -p 8080 -h /tmp/www')], {
         egress: true,
         ports: [{ container_port: 8080, protocol: 'tcp' }],
-        readiness_probe: probe,
+        readiness_probe: protocol === 'http' ? probe : { ...probe, protocol, path: undefined },
       });
       try {
-        expectExit(await sbxE2E(['apply', '-f', writeManifest(doc), '--wait', '--timeout', '2m']), 0);
+        const applied = expectExit(await sbxE2E(['apply', '-f', writeManifest(doc), '--wait', '--timeout', '1m'], { timeoutMs: 90_000 }), 0);
+        expect(applied.stderr).toMatch(/✓ ready sandbox/);
         const got = JSON.parse(expectExit(await sbxE2E(['get', id, '-o', 'json']), 0).stdout);
         const hostPort = Number(/:(\d+)$/.exec(got.ports[0].host)?.[1]);
         expect(got.ports[0].container).toBe('8080/tcp');
-        const res = await fetch(`http://127.0.0.1:${hostPort}/`);
-        expect(res.status).toBe(200);
-        expect((await res.text()).trim()).toBe('ready');
+        expect(await httpGet(`http://127.0.0.1:${hostPort}/`)).toEqual({ status: 200, body: 'ready\n' });
       } finally {
         await sbxE2E(['delete', id]);
       }

@@ -8,6 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
@@ -122,4 +123,18 @@ export function sandboxLabel(id: string): string {
 /** Mount points at or below dir, deepest first (from /proc/self/mountinfo). */
 export function mountsUnder(dir: string): string[] {
   return mountPointsUnder(dir);
+}
+
+/** One bounded HTTP GET: status and body, or the error text (never hangs on a half-open port). */
+export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.once('error', (e) => resolve({ error: e.message }));
+  });
 }
