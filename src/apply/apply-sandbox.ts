@@ -63,9 +63,9 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const toCreate = createdContainers(plan);
   // Engine facts are needed before any change only when a pvc sub_path depends on the API version;
   // otherwise they arrive while the first objects are created.
-  const pendingInfo = toCreate.length ? engineInfo(o.docker) : undefined;
+  const needsApiFirst = needsApiVersion(toCreate);
+  const pendingInfo = toCreate.length ? engineInfo(o.docker, needsApiFirst) : undefined;
   pendingInfo?.catch(() => undefined);
-  const needsApiFirst = toCreate.some((dc) => dc.mounts.some((m) => m.volume.kind === 'pvc' && m.mount.subPath !== undefined));
   const ctx = backendContext(o, sandbox.id, needsApiFirst ? await pendingInfo : undefined);
   // Every check that can fail on bad input runs before anything is created.
   await preflight(ctx, desired, toCreate);
@@ -121,9 +121,14 @@ async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
   const plan = reconcile(desired, observed, 'dryrun');
   const toCreate = createdContainers(plan);
-  const ctx = backendContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker) : undefined);
+  const ctx = backendContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker, needsApiVersion(toCreate)) : undefined);
   if (toCreate.length) await preflight(ctx, desired, toCreate);
   return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
+}
+
+/** Only a pvc sub_path depends on the engine's API version (volume-subpath mounts, API 1.45+). */
+function needsApiVersion(toCreate: DesiredContainer[]): boolean {
+  return toCreate.some((dc) => dc.mounts.some((m) => m.volume.kind === 'pvc' && m.mount.subPath !== undefined));
 }
 
 function countChanges(plan: Plan): ApplyCounts {

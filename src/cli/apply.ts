@@ -1,5 +1,4 @@
 import { applySandbox, type ApplyResult } from '../apply/apply-sandbox.js';
-import { waitReady } from '../apply/wait.js';
 import { shellQuote } from '../ui/reporter.js';
 import { toJson, toYaml } from '../ui/format.js';
 import type { Ctx } from './context.js';
@@ -23,7 +22,10 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
     const res = await applySandbox(sb, { docker: ctx.docker, reporter: ctx.reporter, dryRun: Boolean(flags.dryRun), interrupted: isInterrupted });
     for (const w of res.warnings) ctx.reporter.warn(w);
     results.push(res);
-    if (flags.wait && !flags.dryRun) await waitReady(ctx.docker, sb, { timeoutMs, reporter: ctx.reporter });
+    if (flags.wait && !flags.dryRun) {
+      const { waitReady } = await import('../apply/wait.js');
+      await waitReady(ctx.docker, sb, { timeoutMs, reporter: ctx.reporter });
+    }
   }
   if (format === 'json') return ctx.print(toJson({ dryRun: Boolean(flags.dryRun), sandboxes: results }));
   if (format === 'yaml') return ctx.print(toYaml({ dryRun: Boolean(flags.dryRun), sandboxes: results }));

@@ -6,10 +6,13 @@ export interface EngineInfo {
   backingFs: string;
 }
 
-/** Two read-only calls, made only when an apply has containers to create. */
-export async function engineInfo(docker: Docker): Promise<EngineInfo> {
+/**
+ * Read-only calls made only when an apply has containers to create; the API version (a second call)
+ * only when a pvc sub_path depends on it, else apiVersion is ''.
+ */
+export async function engineInfo(docker: Docker, withApiVersion: boolean): Promise<EngineInfo> {
   const [version, info] = await Promise.all([
-    docker.run(['version', '--format', '{{.Server.APIVersion}}']),
+    withApiVersion ? docker.run(['version', '--format', '{{.Server.APIVersion}}']) : { stdout: '' },
     docker.run(['info', '--format', '{{.Driver}}\t{{json .DriverStatus}}']),
   ]);
   const [driver, statusJson] = info.stdout.split('\t');

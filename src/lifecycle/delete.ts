@@ -1,7 +1,7 @@
 import type { Docker } from '../docker/engine.js';
 import { withLocks } from '../lock.js';
 import { L } from '../labels.js';
-import { observe } from '../plan/observe.js';
+import { observeContainers, observeObjects } from '../plan/observe.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
 import { releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
@@ -22,31 +22,37 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
   return withLocks(
     [`sandbox-${id}`],
     async () => {
-      const observed = await observe(o.docker, id);
-      const found = observed.containers.length + observed.networks.length + observed.volumes.length > 0;
+      // Containers first: removing them need not wait for the network and volume listings.
+      const containers = await observeContainers(o.docker, id);
+      const listing = Promise.all([observeObjects(o.docker, 'network', id), observeObjects(o.docker, 'volume', id)]);
+      listing.catch(() => undefined);
       const ctx: BackendContext = { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), trace: traceOf(o.docker), apiVersion: '0' };
-      if (!found) {
-        if (o.volumes) await removeCreatedPvcVolumes(ctx);
-        return false;
+      if (!containers.length) {
+        const [networks, volumes] = await listing;
+        if (!networks.length && !volumes.length) {
+          if (o.volumes) await removeCreatedPvcVolumes(ctx);
+          return false;
+        }
       }
-      const resources = observed.containers.map(containerResources);
+      const resources = containers.map(containerResources);
       const keys = [...new Set(resources.flatMap((r) => r.ossfsKeys))];
       await withLocks(
         keys.map((k) => `ossfs-${k}`),
         async () => {
-          if (observed.containers.length) {
+          if (containers.length) {
             const t0 = Date.now();
-            await o.docker.run(['rm', '--force', '--volumes', ...observed.containers.map((c) => c.name)], { what: `remove containers of ${id}` });
-            o.reporter.step({ action: 'remove', resource: `${observed.containers.length} container(s) of ${id}`, status: 'done', elapsedMs: Date.now() - t0 });
+            await o.docker.run(['rm', '--force', '--volumes', ...containers.map((c) => c.name)], { what: `remove containers of ${id}` });
+            o.reporter.step({ action: 'remove', resource: `${containers.length} container(s) of ${id}`, status: 'done', elapsedMs: Date.now() - t0 });
           }
           await releaseContainerResources(ctx, resources);
         },
         { timeoutMs },
       );
-      const volumes = observed.volumes.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name);
+      const [networks, volumesFound] = await listing;
+      const volumes = volumesFound.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name);
       await Promise.all([
         volumes.length ? o.docker.run(['volume', 'rm', '--force', ...volumes], { what: `remove volumes of ${id}` }) : undefined,
-        ...observed.networks.map((n) => o.docker.run(['network', 'rm', n.name], { what: `remove network ${n.name}` })),
+        ...networks.map((n) => o.docker.run(['network', 'rm', n.name], { what: `remove network ${n.name}` })),
       ]);
       if (o.volumes) await removeCreatedPvcVolumes(ctx);
       return true;
