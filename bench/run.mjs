@@ -97,10 +97,22 @@ function noopReapply() {
   const { file } = manifestFile('bench-noop');
   sbx(['apply', '-f', file]);
   // Timed without the recording wrapper (a bash process per call would be measured too); counted apart.
-  const walls = Array.from({ length: ROUNDS }, () => sbx(['apply', '-f', file]));
+  // Floor: what any Node CLI pays to ask docker once — start Node, then one `docker ps` like sbx's.
+  const ps = ['ps', '-a', '--no-trunc', '--filter', 'label=dev.sbx.sandbox=bench-noop', '--format', '{{.ID}}{{.Names}}{{.Labels}}'];
+  const pairs = Array.from({ length: Math.max(10, ROUNDS * 2) }, (_, i) => {
+    const a = () => sbx(['apply', '-f', file]);
+    const b = () => timed(process.execPath, ['-e', '0']) + timed('docker', ps);
+    return i % 2 ? { floor: b(), sbx: a() } : { sbx: a(), floor: b() };
+  });
   const { calls } = counted(['apply', '-f', file]);
   sbx(['delete', 'bench-noop']);
-  return { wall: median(walls), calls: calls.length, mutating: calls.filter((c) => MUTATING.test(c)).length };
+  return {
+    wall: median(pairs.map((p) => p.sbx)),
+    floor: median(pairs.map((p) => p.floor)),
+    ratio: median(pairs.map((p) => p.sbx / p.floor)),
+    calls: calls.length,
+    mutating: calls.filter((c) => MUTATING.test(c)).length,
+  };
 }
 
 function listing() {
@@ -156,7 +168,7 @@ function renderReport(r) {
   const rows = [
     ['apply+delete, shared-volume', `${ms(r.shared.sbx)}`, `${ms(r.shared.script)}`, r.shared.ratio.toFixed(2), '≤ 0.85', check(r.shared.ratio <= 0.85)],
     ['apply+delete, 10 containers', `${ms(r.ten.sbx)}`, `${ms(r.ten.script)}`, r.ten.ratio.toFixed(2), '≤ 0.60', check(r.ten.ratio <= 0.6)],
-    ['no-op re-apply (wall)', ms(r.noop.wall), '', '', '≤ 300 ms', check(r.noop.wall <= 300)],
+    ['no-op re-apply (wall; baseline: `node -e 0` + one `docker ps`)', ms(r.noop.wall), ms(r.noop.floor), r.noop.ratio.toFixed(2), '≤ 300 ms', check(r.noop.wall <= 300)],
     ['no-op re-apply (docker calls / mutating)', `${r.noop.calls} / ${r.noop.mutating}`, '', '', '0 mutating', check(r.noop.mutating === 0)],
     ['sbx ls, 50 vs 1 sandboxes', `${ms(r.ls.fifty)} / ${ms(r.ls.one)}`, '', (r.ls.fifty / r.ls.one).toFixed(2), '≤ 2.00', check(r.ls.fifty / r.ls.one <= 2)],
     ['sbx ls docker invocations (50 / 1)', `${r.ls.callsFifty} / ${r.ls.callsOne}`, '', '', '≤ 3, constant', check(r.ls.callsFifty <= 3 && r.ls.callsFifty === r.ls.callsOne)],
@@ -195,6 +207,10 @@ observation that makes apply idempotent and delete complete, the engine facts, t
 
 ${floorTable}
 ${FLOOR_NOTES}
+
+The no-op re-apply row has the same kind of floor: starting Node and running one \`docker ps\` — what
+any Node CLI that asks Docker once must pay — already takes ${ms(r.noop.floor)} here, so
+${r.noop.floor >= 300 ? 'the 300 ms target is below what this machine allows' : `sbx's ${ms(r.noop.wall)} is ${r.noop.ratio.toFixed(2)}× that floor`}.
 `;
   return { md, svg, text: table + '\n' + floorTable };
 }
