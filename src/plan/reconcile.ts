@@ -104,7 +104,9 @@ export function reconcile(desired: DesiredSandbox, observed: Observed, run: stri
         ? 'infra container is recreated'
         : cur.labels[L.configHash] !== dc.hash
           ? 'configuration changed'
-          : undefined;
+          : cur.state !== 'running' && hasHostSideMounts(cur)
+            ? `container is ${cur.state} and its host-side mounts are prepared again`
+            : undefined;
     if (cur && cause) stash.push(stashStep(cur, run, cause));
     if (cause) create.push({ kind: 'create-container', container: dc, cause });
     else if (cur && cur.state !== 'running') create.push({ kind: 'start-container', name: cur.name, container: dc.name, cause: `container is ${cur.state}` });
@@ -115,6 +117,16 @@ export function reconcile(desired: DesiredSandbox, observed: Observed, run: stri
   // Stashed containers are removed once the new ones run.
   for (const s of stash) if (s.kind === 'stash-container') cleanup.unshift({ kind: 'remove-container', name: s.to, cause: s.cause, resources: s.resources });
   return { sandbox: desired.id, steps: [...stash, ...create, ...cleanup], unchanged };
+}
+
+/**
+ * Staging binds and ossfs mounts live on the host, not in Docker: while the container was stopped
+ * they may have gone (reboot, gc, a dead FUSE daemon), and `docker start` would then bind the empty
+ * directory left behind. Recreating prepares them again.
+ */
+function hasHostSideMounts(c: ObservedContainer): boolean {
+  const r = containerResources(c);
+  return r.stagedMounts.length > 0 || r.ossfsKeys.length > 0;
 }
 
 function stashStep(c: ObservedContainer, run: string, cause: string): Step {

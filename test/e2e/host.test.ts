@@ -237,6 +237,32 @@ describe('host: a directory swapped for a symlink between check and create', () 
   });
 });
 
+describe('host: a stopped sandbox whose staging mount is gone (as after a reboot)', () => {
+  it.each([
+    ['only the container stopped', false],
+    ['the whole sandbox stopped', true],
+  ])('%s: apply recreates the container on a fresh staging mount, never on the empty directory', async (_what, infraToo) => {
+    const [d] = hostExample('host-read-write.yaml');
+    d.id = `host-restage-${infraToo ? 'all' : 'app'}`;
+    const id = sid(d.id);
+    try {
+      expectExit(await applyHost(d), 0);
+      const [staged] = stagingMountsOf(id);
+      execFileSync('docker', ['stop', '--time', '1', containerOf(id, 'app'), ...(infraToo ? [`sbx-${id}`] : [])]);
+      execFileSync('umount', [staged]);
+
+      const again = expectExit(await applyHost(d), 0);
+      expect(again.stderr).toMatch(infraToo ? /infra container is exited/ : /host-side mounts are prepared again/);
+      expect((await inContainer(id, 'app', 'cat /mnt/out/marker.txt')).stdout).toBe('host-marker');
+      expect(stagingMountsOf(id)).toHaveLength(1);
+      expect(stagingMountsOf(id)).not.toContain(staged);
+    } finally {
+      await sbxWith(['delete', id]);
+    }
+    expect(stagingMountsOf(id)).toEqual([]);
+  });
+});
+
 describe('host: sbx gc finds staging mounts whose container is gone', () => {
   it('lists the orphan in --dry-run and leaves it mounted', async () => {
     const [d] = hostExample('host-read-write.yaml');

@@ -85,6 +85,25 @@ describe('reconcile', () => {
     ]);
   });
 
+  it.each([
+    ['a staging bind', L.stagedMounts, '["/var/lib/sbx/staging/demo/writer/0"]'],
+    ['an ossfs mount', L.ossfsKeys, '["0123456789abcdef0123"]'],
+  ])('a stopped container holding %s is recreated, not started: the host-side mount may be gone', (_what, label, value) => {
+    const d = desiredSandbox(sandbox(), opts);
+    const obs = observedAfter(d);
+    const writer = obs.containers.find((c) => c.name === 'sbx-demo..writer')!;
+    writer.state = 'exited';
+    writer.labels = { ...writer.labels, [label]: value };
+    const plan = reconcile(d, obs, 'r2');
+    expect(plan.steps.map((s) => `${s.kind}:${'name' in s ? s.name : 'container' in s && typeof s.container === 'object' ? s.container.name : ''}`)).toEqual([
+      'stash-container:sbx-demo..writer',
+      'create-container:writer',
+      'remove-container:sbx-demo..writer.old-r2',
+    ]);
+    expect(plan.steps[1].cause).toBe('container is exited and its host-side mounts are prepared again');
+    expect(plan.steps[2]).toMatchObject({ resources: { [label === L.ossfsKeys ? 'ossfsKeys' : 'stagedMounts']: JSON.parse(value) } });
+  });
+
   it('a dead infra container forces every container to be recreated (they lost its network namespace)', () => {
     const d = desiredSandbox(sandbox(), opts);
     const obs = observedAfter(d);
