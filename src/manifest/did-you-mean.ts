@@ -76,11 +76,16 @@ function camelToSnake(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/** A table entry of the key itself, never one inherited from Object.prototype (`valueOf`, `constructor`). */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** The allowed key the user most likely meant, or undefined. */
 export function suggestKey(unknown: string, allowed: readonly string[]): string | undefined {
-  const known = KNOWN_SPELLINGS[unknown]?.find((k) => allowed.includes(k));
+  const known = own(KNOWN_SPELLINGS, unknown)?.find((k) => allowed.includes(k));
   if (known) return known;
-  const nested = NESTED[unknown];
+  const nested = own(NESTED, unknown);
   if (nested && allowed.includes(nested.split('.')[0])) return nested;
   const snake = camelToSnake(unknown);
   if (allowed.includes(snake)) return snake;

@@ -32,6 +32,13 @@ describe('unknown keys are UNKNOWN_FIELD errors with a did-you-mean hint', () =>
     expect(e.column).toBe(text.split('\n')[lineOf(text, 'subPath') - 1].indexOf('subPath') + 1);
   });
 
+  // Names of Object.prototype members once reached the hint tables' prototype and crashed the loader.
+  it.each(['valueOf', 'constructor', 'toString', 'hasOwnProperty'])('an unknown key named %s is an ordinary UNKNOWN_FIELD', async (key) => {
+    const text = edit(BASE, 'egress: false', `egress: false\n  ${key}: 1`);
+    const e = await expectOneError(text, { code: 'UNKNOWN_FIELD', path: `spec.${key}`, line: lineOf(text, `${key}:`) });
+    expect(e.exitCode).toBe(2);
+  });
+
   it('lists the allowed keys when nothing is close', async () => {
     const text = edit(BASE, 'egress: false', 'zzzzzzzzzz: false');
     const e = await expectOneError(text, { code: 'UNKNOWN_FIELD', path: 'spec.zzzzzzzzzz', line: lineOf(text, 'zzzz') });
