@@ -7,12 +7,12 @@ import { withLocks } from '../lock.js';
 import type { Sandbox } from '../manifest/model.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
 import { infraName } from '../plan/names.js';
-import { observe, observeContainers, observeObjects, type Observed } from '../plan/observe.js';
+import { observe, observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
 import { describeStep, isNoop, reconcile, type Plan, type Step } from '../plan/reconcile.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
 import { createMountProvider, ossfsKeyFor, plannedMounts, preflight } from '../volumes/index.js';
-import { stateDir, traceOf, type BackendContext } from '../volumes/types.js';
+import { backendContext, type BackendContext } from '../volumes/types.js';
 import { executePlan, mountLabels } from './execute.js';
 
 export interface ApplyOptions {
@@ -66,7 +66,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const needsApiFirst = needsApiVersion(toCreate);
   const pendingInfo = toCreate.length ? engineInfo(o.docker, needsApiFirst) : undefined;
   pendingInfo?.catch(() => undefined);
-  const ctx = backendContext(o, sandbox.id, needsApiFirst ? await pendingInfo : undefined);
+  const ctx = applyContext(o, sandbox.id, needsApiFirst ? await pendingInfo : undefined);
   // Every check that can fail on bad input runs before anything is created.
   await preflight(ctx, desired, toCreate);
   const mounts = createMountProvider(ctx, desired);
@@ -111,8 +111,7 @@ async function observeForApply(docker: Docker, desired: DesiredSandbox): Promise
     };
     if (isNoop(reconcile(desired, assumed, 'probe'))) return assumed;
   }
-  const [networks, volumes] = await Promise.all([observeObjects(docker, 'network', desired.id), observeObjects(docker, 'volume', desired.id)]);
-  return { containers, networks, volumes };
+  return { containers, ...(await observeNetworksAndVolumes(docker, desired.id)) };
 }
 
 /** --dry-run: observe and plan, with the docker argv each step would run; no lock, no change. */
@@ -121,7 +120,7 @@ async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
   const plan = reconcile(desired, observed, 'dryrun');
   const toCreate = createdContainers(plan);
-  const ctx = backendContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker, needsApiVersion(toCreate)) : undefined);
+  const ctx = applyContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker, needsApiVersion(toCreate)) : undefined);
   if (toCreate.length) await preflight(ctx, desired, toCreate);
   return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
 }
@@ -164,15 +163,8 @@ function createdContainers(plan: Plan): DesiredContainer[] {
   return plan.steps.flatMap((s) => (s.kind === 'create-container' ? [s.container] : []));
 }
 
-function backendContext(o: ApplyOptions, id: string, info?: EngineInfo): BackendContext {
-  return {
-    docker: o.docker,
-    sandboxId: id,
-    stateDir: stateDir(),
-    log: (l) => o.reporter.info(l),
-    trace: traceOf(o.docker),
-    apiVersion: info?.apiVersion ?? '0',
-  };
+function applyContext(o: ApplyOptions, id: string, info?: EngineInfo): BackendContext {
+  return backendContext(o.docker, id, (l) => o.reporter.info(l), info?.apiVersion);
 }
 
 function planned(s: Step, desired: DesiredSandbox, ctx?: BackendContext): PlannedStep {

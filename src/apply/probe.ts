@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 
-/** Host-side readiness checks against a published port: true when it answers within timeoutMs. */
+// Host-side readiness checks against a published port: true when it answers within timeoutMs.
 
 /** How long an accepted connection must stay open to count: Docker's userland proxy accepts every
  * connection on a published port and closes it at once when nothing listens in the container. */

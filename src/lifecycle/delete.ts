@@ -1,11 +1,11 @@
 import type { Docker } from '../docker/engine.js';
 import { withLocks } from '../lock.js';
 import { L } from '../labels.js';
-import { observeContainers, observeObjects } from '../plan/observe.js';
+import { observeContainers, observeNetworksAndVolumes } from '../plan/observe.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
 import { releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
-import { stateDir, traceOf, type BackendContext } from '../volumes/types.js';
+import { backendContext } from '../volumes/types.js';
 import { LOCK_TIMEOUT_MS } from '../apply/apply-sandbox.js';
 
 export interface DeleteOptions {
@@ -24,11 +24,11 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
     async () => {
       // Containers first: removing them need not wait for the network and volume listings.
       const containers = await observeContainers(o.docker, id);
-      const listing = Promise.all([observeObjects(o.docker, 'network', id), observeObjects(o.docker, 'volume', id)]);
+      const listing = observeNetworksAndVolumes(o.docker, id);
       listing.catch(() => undefined);
-      const ctx: BackendContext = { docker: o.docker, sandboxId: id, stateDir: stateDir(), log: (l) => o.reporter.info(l), trace: traceOf(o.docker), apiVersion: '0' };
+      const ctx = backendContext(o.docker, id, (l) => o.reporter.info(l));
       if (!containers.length) {
-        const [networks, volumes] = await listing;
+        const { networks, volumes } = await listing;
         if (!networks.length && !volumes.length) {
           if (o.volumes) await removeCreatedPvcVolumes(ctx);
           return false;
@@ -48,7 +48,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
         },
         { timeoutMs },
       );
-      const [networks, volumesFound] = await listing;
+      const { networks, volumes: volumesFound } = await listing;
       const volumes = volumesFound.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name);
       await Promise.all([
         volumes.length ? o.docker.run(['volume', 'rm', '--force', ...volumes], { what: `remove volumes of ${id}` }) : undefined,

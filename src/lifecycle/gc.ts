@@ -5,7 +5,7 @@ import { isStashName } from '../plan/names.js';
 import { observe, type Observed } from '../plan/observe.js';
 import type { Reporter } from '../ui/reporter.js';
 import { sweepHostMounts } from '../volumes/index.js';
-import { stateDir, traceOf, type BackendContext } from '../volumes/types.js';
+import { backendContext } from '../volumes/types.js';
 import { deleteSandbox } from './delete.js';
 import { sandboxesFrom } from './status.js';
 
@@ -47,7 +47,7 @@ export async function collectGarbage(o: GcOptions): Promise<{ actions: GcAction[
     if (!o.dryRun) await deleteSandbox(s.id, { docker: o.docker, reporter: o.reporter });
   }
   actions.push(...(await removeStashedContainers(o, observed, deleted, now)));
-  const ctx: BackendContext = { docker: o.docker, sandboxId: '', stateDir: stateDir(), log: (l) => o.reporter.info(l), trace: traceOf(o.docker), apiVersion: '0' };
+  const ctx = backendContext(o.docker, '', (l) => o.reporter.info(l));
   actions.push(...(await sweepHostMounts(ctx, o.dryRun)));
   return { actions };
 }

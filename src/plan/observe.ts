@@ -62,7 +62,7 @@ function isoFromPs(created: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-export async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
+async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
   const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
   const names = [L.sandbox, L.role, L.volume, L.configHash];
   const { stdout } = await docker.run([kind, 'ls', '--filter', `label=${filter}`, '--format', ['{{.Name}}', labelFormat(names)].join(SEP)]);
@@ -75,12 +75,14 @@ export async function observeObjects(docker: Docker, kind: 'network' | 'volume',
     });
 }
 
+/** Networks and volumes: two concurrent listing calls. */
+export async function observeNetworksAndVolumes(docker: Docker, sandboxId?: string): Promise<Omit<Observed, 'containers'>> {
+  const [networks, volumes] = await Promise.all([observeObjects(docker, 'network', sandboxId), observeObjects(docker, 'volume', sandboxId)]);
+  return { networks, volumes };
+}
+
 /** Observe Docker once: three concurrent listing calls, no per-object inspect. */
 export async function observe(docker: Docker, sandboxId?: string): Promise<Observed> {
-  const [containers, networks, volumes] = await Promise.all([
-    observeContainers(docker, sandboxId),
-    observeObjects(docker, 'network', sandboxId),
-    observeObjects(docker, 'volume', sandboxId),
-  ]);
-  return { containers, networks, volumes };
+  const [containers, others] = await Promise.all([observeContainers(docker, sandboxId), observeNetworksAndVolumes(docker, sandboxId)]);
+  return { containers, ...others };
 }

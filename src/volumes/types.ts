@@ -49,7 +49,12 @@ export function stateDir(): string {
 }
 
 /** The -v trace for BackendContext.trace: mount tools' argv printed like docker's. */
-export function traceOf(docker: Docker): ((line: string) => void) | undefined {
+function traceOf(docker: Docker): ((line: string) => void) | undefined {
   const show = docker.onCommand;
   return show ? (line) => show(line.replace(/^\+ /, '').split(' ')) : undefined;
+}
+
+/** What every backend call gets; apiVersion only matters to a pvc sub_path ('0': not asked). */
+export function backendContext(docker: Docker, sandboxId: string, log: (line: string) => void, apiVersion = '0'): BackendContext {
+  return { docker, sandboxId, stateDir: stateDir(), log, trace: traceOf(docker), apiVersion };
 }
