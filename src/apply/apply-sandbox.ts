@@ -6,13 +6,14 @@ import { ensurePauseImage, pauseImageRef } from '../docker/pause-image.js';
 import { withLocks } from '../lock.js';
 import type { Sandbox } from '../manifest/model.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
-import { infraName } from '../plan/names.js';
-import { observe, observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
+import { infraName, isStashName } from '../plan/names.js';
+import { observe, observeContainers, observeNetworksAndVolumes, type Observed, type ObservedContainer } from '../plan/observe.js';
 import { describeStep, isNoop, reconcile, type Plan, type Step } from '../plan/reconcile.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
 import { createMountProvider, ossfsKeyFor, plannedMounts, preflight } from '../volumes/index.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
+import { writeAppliedRecord } from './applied-record.js';
 import { executePlan, mountLabels } from './execute.js';
 
 export interface ApplyOptions {
@@ -21,6 +22,8 @@ export interface ApplyOptions {
   dryRun: boolean;
   interrupted?: () => boolean;
   lockTimeoutMs?: number;
+  /** The manifest's fingerprint when a re-apply may be answered from the applied record (cli/apply.ts decides). */
+  fingerprint?: string;
 }
 
 export interface PlannedStep {
@@ -57,8 +60,13 @@ export async function applySandbox(sandbox: Sandbox, o: ApplyOptions): Promise<A
 async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
   const run = randomBytes(4).toString('hex');
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
-  const plan = reconcile(desired, await observeForApply(o.docker, desired), run);
-  if (isNoop(plan)) return { id: sandbox.id, changed: false, counts: countChanges(plan), steps: [], unchanged: plan.unchanged, warnings };
+  const observed = await observeForApply(o.docker, desired);
+  const plan = reconcile(desired, observed, run);
+  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) ? o.fingerprint : undefined;
+  if (isNoop(plan)) {
+    if (record) recordApplied(record, desired, observed.containers);
+    return { id: sandbox.id, changed: false, counts: countChanges(plan), steps: [], unchanged: plan.unchanged, warnings };
+  }
 
   const toCreate = createdContainers(plan);
   // Engine facts are needed before any change only when a pvc sub_path depends on the API version;
@@ -70,7 +78,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   // Every check that can fail on bad input runs before anything is created.
   await preflight(ctx, desired, toCreate);
   const mounts = createMountProvider(ctx, desired);
-  await withLocks(
+  const createdIds = await withLocks(
     ossfsKeysTouched(plan).map((k) => `ossfs-${k}`),
     () =>
       executePlan(plan, desired, {
@@ -87,6 +95,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
       }),
     { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
   );
+  if (record) recordApplied(record, desired, convergedContainers(desired, plan, observed.containers, createdIds));
   const info = await pendingInfo?.catch(() => undefined);
   if (info && !supportsRootfsLimit(info)) {
     warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and tmpfs volumes are still size-limited`);
@@ -102,16 +111,43 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
  */
 async function observeForApply(docker: Docker, desired: DesiredSandbox): Promise<Observed> {
   const containers = await observeContainers(docker, desired.id);
+  const assumed = assumeNoop(desired, containers);
+  return assumed ?? { containers, ...(await observeNetworksAndVolumes(docker, desired.id)) };
+}
+
+/** These containers with the sandbox's network and tmpfs volumes, when that is a no-op (see observeForApply). */
+function assumeNoop(desired: DesiredSandbox, containers: ObservedContainer[]): Observed | undefined {
   const mounted = new Set(desired.containers.flatMap((dc) => dc.mounts.map((m) => m.tmpfsVolumeName)));
-  if (desired.tmpfsVolumes.every((v) => mounted.has(v.name))) {
-    const assumed: Observed = {
-      containers,
-      networks: desired.network ? [{ name: desired.network.name, labels: desired.network.labels }] : [],
-      volumes: desired.tmpfsVolumes.map((v) => ({ name: v.name, labels: v.labels })),
-    };
-    if (isNoop(reconcile(desired, assumed, 'probe'))) return assumed;
-  }
-  return { containers, ...(await observeNetworksAndVolumes(docker, desired.id)) };
+  if (!desired.tmpfsVolumes.every((v) => mounted.has(v.name))) return undefined;
+  const assumed: Observed = {
+    containers,
+    networks: desired.network ? [{ name: desired.network.name, labels: desired.network.labels }] : [],
+    volumes: desired.tmpfsVolumes.map((v) => ({ name: v.name, labels: v.labels })),
+  };
+  return isNoop(reconcile(desired, assumed, 'probe')) ? assumed : undefined;
+}
+
+/**
+ * The containers a successful plan leaves: those it kept and those it created (ids from docker).
+ * Recorded only if the same pure check as a re-apply's says they are a no-op.
+ */
+function convergedContainers(desired: DesiredSandbox, plan: Plan, observed: ObservedContainer[], createdIds: ReadonlyMap<string, string>): ObservedContainer[] {
+  const replaced = new Set(plan.steps.flatMap((s) => (s.kind === 'stash-container' || s.kind === 'remove-container' ? [s.name] : [])));
+  const kept = observed.filter((c) => !replaced.has(c.name) && !isStashName(c.name)).map((c) => ({ ...c, state: 'running' }));
+  const labelsOf = new Map([[desired.infra.name, desired.infra.labels], ...desired.containers.map((dc) => [dc.dockerName, dc.labels] as const)]);
+  const created = [...createdIds].map(([name, id]) => ({ id, name, state: 'running', status: '', labels: labelsOf.get(name) ?? {} }));
+  return [...kept, ...created];
+}
+
+/** Writes the applied record when every container runs and a re-apply would plan nothing. */
+function recordApplied(fingerprint: string, desired: DesiredSandbox, containers: ObservedContainer[]): void {
+  if (!containers.every((c) => c.state === 'running' && c.id) || !assumeNoop(desired, containers)) return;
+  writeAppliedRecord(fingerprint, { id: desired.id, containers: containers.map((c) => [c.id, c.name]) });
+}
+
+/** ossfs mounts depend on credentials from the environment and on a live FUSE daemon: never answered from a record. */
+function usesOssfs(sandbox: Sandbox): boolean {
+  return sandbox.volumes.some((v) => v.kind === 'ossfs');
 }
 
 /** --dry-run: observe and plan, with the docker argv each step would run; no lock, no change. */

@@ -32,13 +32,16 @@ export interface ExecuteOptions {
 /** What this run created; removed again if the run fails. */
 interface Created {
   containers: string[];
+  /** Docker id of each container created, by name (docker run/create print it). */
+  ids: Map<string, string>;
   volumes: string[];
   networks: string[];
   prepared: PreparedMount[];
 }
 
-export async function executePlan(plan: Plan, desired: DesiredSandbox, o: ExecuteOptions): Promise<void> {
-  const created: Created = { containers: [], volumes: [], networks: [], prepared: [] };
+/** Runs the plan; resolves with the id of every container it created, by name. */
+export async function executePlan(plan: Plan, desired: DesiredSandbox, o: ExecuteOptions): Promise<ReadonlyMap<string, string>> {
+  const created: Created = { containers: [], ids: new Map(), volumes: [], networks: [], prepared: [] };
   const stashed: Stashed[] = [];
   const phase = (k: Step['kind'][]) => plan.steps.filter((s) => k.includes(s.kind));
 
@@ -113,6 +116,7 @@ export async function executePlan(plan: Plan, desired: DesiredSandbox, o: Execut
       await o.docker.run(s.kind === 'remove-volume' ? ['volume', 'rm', name] : ['network', 'rm', name], { what: `remove ${name}` });
     });
   }
+  return created.ids;
 }
 
 /**
@@ -151,7 +155,8 @@ async function runInfra(desired: DesiredSandbox, o: ExecuteOptions, created: Cre
     const args = infraCreateArgs(desired.infra, desired.network?.name, image);
     args.splice(0, 1, 'run', '--detach', '--pull', 'never');
     if (!created.containers.includes(desired.infra.name)) created.containers.push(desired.infra.name);
-    await o.docker.run(args, { what: 'create infra container' });
+    const { stdout } = await o.docker.run(args, { what: 'create infra container' });
+    created.ids.set(desired.infra.name, stdout.trim());
   };
   try {
     await attempt(o.pauseImageRef);
@@ -171,11 +176,13 @@ async function createContainer(dc: DesiredContainer, desired: DesiredSandbox, o:
     args.splice(0, 1, 'run', '--detach');
     // `docker run` may fail after creating the container; the name is ours either way, so remember it first.
     created.containers.push(dc.dockerName);
-    await o.docker.run(args, { what: `create container ${dc.name}` });
+    const { stdout } = await o.docker.run(args, { what: `create container ${dc.name}` });
+    created.ids.set(dc.dockerName, stdout.trim());
     return;
   }
   created.containers.push(dc.dockerName);
-  await o.docker.run(args, { what: `create container ${dc.name}` });
+  const { stdout } = await o.docker.run(args, { what: `create container ${dc.name}` });
+  created.ids.set(dc.dockerName, stdout.trim());
   await o.mounts.verify(dc.dockerName, mounts);
   await o.docker.run(['start', dc.dockerName], { what: `start container ${dc.name}` });
 }

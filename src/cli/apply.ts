@@ -1,8 +1,10 @@
 import { applySandbox, type ApplyResult } from '../apply/apply-sandbox.js';
 import { shellQuote } from '../ui/reporter.js';
 import { toJson, toYaml } from '../ui/format.js';
+import type { LoadResult } from '../manifest/model.js';
 import type { Ctx } from './context.js';
-import { loadForCommand } from './load.js';
+import { manifestFingerprint, unchangedLine } from '../apply/applied-record.js';
+import { loadWithWarnings } from './load.js';
 import { isInterrupted } from './main.js';
 import { parseDuration } from './duration.js';
 
@@ -16,10 +18,12 @@ interface ApplyFlags {
 export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
   const format = ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const sandboxes = await loadForCommand(ctx, flags.filename);
+  const inputs: { file: string; text: string }[] = [];
+  const loaded = await loadWithWarnings(ctx, flags.filename, (file, text) => inputs.push({ file, text }));
+  const fingerprint = recordable(flags.filename, inputs, loaded);
   const results: ApplyResult[] = [];
-  for (const sb of sandboxes) {
-    const res = await applySandbox(sb, { docker: ctx.docker, reporter: ctx.reporter, dryRun: Boolean(flags.dryRun), interrupted: isInterrupted });
+  for (const sb of loaded.sandboxes) {
+    const res = await applySandbox(sb, { docker: ctx.docker, reporter: ctx.reporter, dryRun: Boolean(flags.dryRun), interrupted: isInterrupted, fingerprint });
     for (const w of res.warnings) ctx.reporter.warn(w);
     results.push(res);
     if (flags.wait && !flags.dryRun) {
@@ -33,8 +37,19 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
   for (const r of results) ctx.print(flags.dryRun ? dryRunText(r) : summary(r));
 }
 
+/**
+ * One file, one sandbox, no warnings: the case a re-apply can answer from the applied record
+ * (cli/fast-noop.ts prints exactly what this command prints then).
+ */
+function recordable(files: string[], inputs: { file: string; text: string }[], loaded: LoadResult): string | undefined {
+  const [input] = inputs;
+  if (files.length !== 1 || inputs.length !== 1 || input.file !== files[0] || input.file === '-') return undefined;
+  if (loaded.sandboxes.length !== 1 || loaded.warnings.length) return undefined;
+  return manifestFingerprint(input.file, input.text);
+}
+
 function summary(r: ApplyResult): string {
-  if (!r.changed) return `sandbox ${r.id} unchanged`;
+  if (!r.changed) return unchangedLine(r.id);
   const { created, replaced, removed } = r.counts;
   const parts = [
     created && `${created} created`,

@@ -1,3 +1,4 @@
+import { forgetAppliedRecord } from '../apply/applied-record.js';
 import type { Docker } from '../docker/engine.js';
 import { withLocks } from '../lock.js';
 import { L } from '../labels.js';
@@ -22,6 +23,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
   return withLocks(
     [`sandbox-${id}`],
     async () => {
+      forgetAppliedRecord(id);
       // Containers first: removing them need not wait for the network and volume listings.
       const containers = await observeContainers(o.docker, id);
       const listing = observeNetworksAndVolumes(o.docker, id);

@@ -8,7 +8,10 @@ import { parseYamlFile, type Position } from './yaml-source.js';
  * Loads every Sandbox document of the inputs (files, directories of *.yaml/*.yml, "-" for stdin).
  * All problems of all inputs are thrown together as SbxErrors; nothing else is ever thrown.
  */
-export async function loadManifests(inputs: string[], opts: { stdin?: NodeJS.ReadableStream } = {}): Promise<LoadResult> {
+export async function loadManifests(
+  inputs: string[],
+  opts: { stdin?: NodeJS.ReadableStream; /** Sees each input's text as read (never part of the result: it may hold secrets). */ onInput?: (file: string, text: string) => void } = {},
+): Promise<LoadResult> {
   let errors: SbxError[] = [];
   const warnings: ManifestWarning[] = [];
   const sandboxes: Sandbox[] = [];
@@ -17,6 +20,7 @@ export async function loadManifests(inputs: string[], opts: { stdin?: NodeJS.Rea
     if (inputs.length === 0) throw new SbxError('USAGE', 'no manifest given', { hint: 'use -f FILE, -f DIR or -f -' });
     const read = await readInputs(inputs, opts.stdin ?? process.stdin);
     errors.push(...read.errors);
+    for (const t of read.texts) opts.onInput?.(t.file, t.text);
     let documentsSeen = 0;
     for (const { file, text } of read.texts) {
       const parsed = parseYamlFile(text);

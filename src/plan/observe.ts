@@ -42,9 +42,18 @@ function labelsOf(names: readonly string[], values: string[]): Record<string, st
 
 /** One `docker ps`: every sbx container (or one sandbox's), with the labels sbx keeps its state in. */
 export async function observeContainers(docker: Docker, sandboxId?: string): Promise<ObservedContainer[]> {
+  const { stdout } = await docker.run(containersPsArgs(sandboxId));
+  return parseContainers(stdout);
+}
+
+/** The docker arguments of that `docker ps`. */
+export function containersPsArgs(sandboxId?: string): string[] {
   const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
   const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.CreatedAt}}', labelFormat(CONTAINER_LABELS)].join(SEP);
-  const { stdout } = await docker.run(['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, '--format', format]);
+  return ['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, '--format', format];
+}
+
+export function parseContainers(stdout: string): ObservedContainer[] {
   return stdout
     .split('\n')
     .filter(Boolean)
