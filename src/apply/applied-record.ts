@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
 import { stateDir } from '../volumes/types.js';
@@ -61,6 +61,15 @@ export function forgetAppliedRecord(id: string): void {
   const previous = readPointer(id);
   if (previous) rmSync(recordFile(previous), { force: true });
   rmSync(pointerFile(id), { force: true });
+}
+
+/** Sandbox ids that have a record. */
+export function recordedSandboxes(): string[] {
+  try {
+    return readdirSync(recordDir()).flatMap((f) => (f.startsWith('sandbox-') ? [f.slice('sandbox-'.length)] : []));
+  } catch {
+    return [];
+  }
 }
 
 function readPointer(id: string): string | undefined {

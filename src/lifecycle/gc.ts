@@ -1,3 +1,4 @@
+import { forgetAppliedRecord, recordedSandboxes } from '../apply/applied-record.js';
 import type { Docker } from '../docker/engine.js';
 import { isLocked } from '../lock.js';
 import { L } from '../labels.js';
@@ -49,7 +50,16 @@ export async function collectGarbage(o: GcOptions): Promise<{ actions: GcAction[
   actions.push(...(await removeStashedContainers(o, observed, deleted, now)));
   const ctx = backendContext(o.docker, '', (l) => o.reporter.info(l));
   actions.push(...(await sweepHostMounts(ctx, o.dryRun)));
+  if (!o.dryRun) await forgetRecordsOfGoneSandboxes(observed, deleted);
   return { actions };
+}
+
+/** Notes of sandboxes removed behind sbx's back (they are memos, so this is housekeeping, not an action to report). */
+async function forgetRecordsOfGoneSandboxes(observed: Observed, deleted: Set<string>): Promise<void> {
+  const live = new Set(observed.containers.map((c) => c.labels[L.sandbox]).filter((id) => id !== undefined && !deleted.has(id)));
+  for (const id of recordedSandboxes()) {
+    if (!live.has(id) && !(await isLocked(`sandbox-${id}`))) forgetAppliedRecord(id);
+  }
 }
 
 /**

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { forgetAppliedRecord, manifestFingerprint, readAppliedRecord, recordedSandboxes, writeAppliedRecord } from '../../../src/apply/applied-record.js';
+import type { Docker } from '../../../src/docker/engine.js';
+import { collectGarbage } from '../../../src/lifecycle/gc.js';
+import { Reporter } from '../../../src/ui/reporter.js';
+import { FakeDocker } from '../volumes/pvc-host-fixtures.js';
+
+const saved = process.env.SBX_STATE_DIR;
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sbx-applied-'));
+  process.env.SBX_STATE_DIR = dir;
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env.SBX_STATE_DIR;
+  else process.env.SBX_STATE_DIR = saved;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const rec = (id: string, n = 1) => ({ id, containers: Array.from({ length: n }, (_, i) => [`${id}-cid${i}`, `sbx-${id}-${i}`] as [string, string]) });
+
+describe('applied records', () => {
+  it('the fingerprint changes with the text, the path and the pause image, and with nothing else', () => {
+    const base = manifestFingerprint('a.yaml', 'id: x\n', {});
+    expect(manifestFingerprint('a.yaml', 'id: x\n', { UNRELATED: '1' })).toBe(base);
+    expect(manifestFingerprint(path.resolve('a.yaml'), 'id: x\n', {})).toBe(base);
+    expect(new Set([base, manifestFingerprint('a.yaml', 'id: x\n#\n', {}), manifestFingerprint('b.yaml', 'id: x\n', {}), manifestFingerprint('a.yaml', 'id: x\n', { SBX_PAUSE_IMAGE: 'p:1' })]).size).toBe(4);
+  });
+
+  it('a new record of a sandbox replaces its previous one; forgetting removes both files', () => {
+    writeAppliedRecord('a'.repeat(64), rec('demo'));
+    writeAppliedRecord('b'.repeat(64), rec('demo', 2));
+    expect(readAppliedRecord('a'.repeat(64))).toBeUndefined();
+    expect(readAppliedRecord('b'.repeat(64))).toEqual(rec('demo', 2));
+    expect(fs.statSync(path.join(dir, 'applied', `${'b'.repeat(64)}.json`)).mode & 0o777).toBe(0o600);
+    forgetAppliedRecord('demo');
+    expect(fs.readdirSync(path.join(dir, 'applied'))).toEqual([]);
+  });
+
+  it('a damaged record is no record', () => {
+    writeAppliedRecord('c'.repeat(64), rec('demo'));
+    fs.writeFileSync(path.join(dir, 'applied', `${'c'.repeat(64)}.json`), '{"id": 1');
+    expect(readAppliedRecord('c'.repeat(64))).toBeUndefined();
+  });
+
+  it('gc forgets the records of sandboxes whose containers are gone, and keeps the others', async () => {
+    writeAppliedRecord('d'.repeat(64), rec('live'));
+    writeAppliedRecord('e'.repeat(64), rec('gone'));
+    // A complete sandbox "live" (infra and one container, no expiry): gc has no reason to touch it.
+    const ps = [
+      ['live-cid0', 'sbx-live', 'running', 'Up 1 minute', '2026-01-01 00:00:00 +0000 UTC', 'live', 'infra'],
+      ['live-cid1', 'sbx-live..app', 'running', 'Up 1 minute', '2026-01-01 00:00:00 +0000 UTC', 'live', 'container', 'app'],
+    ].map((f) => f.join('\u001f'));
+    const docker = new FakeDocker((args) => ({ stdout: args[0] === 'ps' ? ps.join('\n') : '' }));
+    const { actions } = await collectGarbage({ docker: docker as unknown as Docker, reporter: new Reporter('quiet'), dryRun: false });
+    expect(actions).toEqual([]);
+    expect(recordedSandboxes()).toEqual(['live']);
+    expect(readAppliedRecord('d'.repeat(64))).toEqual(rec('live'));
+  });
+});
