@@ -211,6 +211,9 @@ ${FLOOR_NOTES}
 The no-op re-apply row has the same kind of floor: starting Node and running one \`docker ps\` — what
 any Node CLI that asks Docker once must pay — already takes ${ms(r.noop.floor)} here, so
 ${r.noop.floor >= 300 ? 'the 300 ms target is below what this machine allows' : `sbx's ${ms(r.noop.wall)} is ${r.noop.ratio.toFixed(2)}× that floor`}.
+sbx answers a re-apply of an unchanged file from the note its last apply left (README, "Re-applying an
+unchanged file is one \`docker ps\`"): a small CommonJS entry hashes the file, runs that one \`docker ps\`
+and compares container ids, before the CLI, the YAML parser and the schema validator load.
 `;
   return { md, svg, text: table + '\n' + floorTable };
 }

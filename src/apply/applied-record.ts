@@ -18,11 +18,11 @@ export interface AppliedRecord {
 }
 
 /**
- * Everything the desired sandbox is computed from: this build, the manifest's path and text, and the
- * environment the plan reads (the pause image; ossfs credentials are never recorded, see apply-sandbox).
+ * Everything the desired sandbox is computed from: this build (and the Node running it), the manifest's
+ * path and text, and the environment the plan reads (the pause image; ossfs credentials are never recorded, see apply-sandbox).
  */
 export function manifestFingerprint(file: string, text: string, env: NodeJS.ProcessEnv = process.env): string {
-  const inputs = [BUILD_ID, process.arch, env.SBX_PAUSE_IMAGE ?? '', path.resolve(file), text];
+  const inputs = [BUILD_ID, process.version, process.arch, env.SBX_PAUSE_IMAGE ?? '', path.resolve(file), text];
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
 }
 
