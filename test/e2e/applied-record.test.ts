@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { wrappedDocker } from '../helpers/docker-wrapper.js';
-import { STATE_DIR, docker, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
-import { applyDoc, applyOk, containersOf, expectExit, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
+import { STATE_DIR, docker, sbxE2E, writeManifest } from '../helpers/e2e.js';
+import { applyDoc, applyOk, containersOf, expectExit, sandboxDoc, shContainer, trackedSandboxes } from '../helpers/sandbox-e2e.js';
 
 const FAST_NOOP = path.join(ROOT, 'dist/bundle/fast-noop.cjs');
 const run = promisify(execFile);
@@ -34,14 +34,7 @@ const pair = (name: string, script = 'echo v1', spec: Record<string, unknown> = 
   });
 
 describe.concurrent('a re-apply answered from the applied record', () => {
-  const created: string[] = [];
-  const track = (name: string) => {
-    created.push(sid(name));
-    return sid(name);
-  };
-  afterAll(async () => {
-    await Promise.all(created.map((id) => sbxE2E(['delete', id])));
-  });
+  const track = trackedSandboxes();
 
   it('an unchanged manifest is answered with one docker ps, after a create and after a change alike', async () => {
     const id = track('record');

@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wrappedDocker } from '../helpers/docker-wrapper.js';
-import { objectsWithLabel, sandboxLabel, sbxE2E, sid, tempFile, writeManifest } from '../helpers/e2e.js';
-import { applyDoc, applyOk, containersOf, expectExit, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
+import { objectsWithLabel, sandboxLabel, sbxE2E, tempFile, writeManifest } from '../helpers/e2e.js';
+import { applyDoc, applyOk, containersOf, expectExit, sandboxDoc, shContainer, trackedSandboxes } from '../helpers/sandbox-e2e.js';
 
 const twoContainers = (name: string, secondScript = 'echo v1') =>
   sandboxDoc(
@@ -11,14 +11,7 @@ const twoContainers = (name: string, secondScript = 'echo v1') =>
   );
 
 describe.concurrent('converging an existing sandbox', () => {
-  const created: string[] = [];
-  const track = (name: string) => {
-    created.push(sid(name));
-    return sid(name);
-  };
-  afterAll(async () => {
-    await Promise.all(created.map((id) => sbxE2E(['delete', id])));
-  });
+  const track = trackedSandboxes();
 
   it('a second apply of the same manifest reports unchanged and makes no mutating docker call', async () => {
     const id = track('idem');

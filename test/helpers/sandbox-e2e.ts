@@ -2,11 +2,11 @@
  * Building blocks for lifecycle tests: manifests made of the offline test image, and what a user
  * checks after an apply (containers of a sandbox, exec inside one).
  */
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { L } from '../../src/labels.js';
 import { isStashName } from '../../src/plan/names.js';
 import type { SbxResult } from './cli.js';
-import { TEST_IMAGE, docker, objectsWithLabel, sandboxLabel, sbxE2E, writeManifest } from './e2e.js';
+import { TEST_IMAGE, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid, writeManifest } from './e2e.js';
 
 export interface ContainerDoc {
   name: string;
@@ -84,4 +84,16 @@ export async function containersOf(sandboxId: string): Promise<Record<string, Li
 /** Assert that no container, volume or network of the sandbox is left. */
 export async function expectNothingLeft(sandboxId: string): Promise<void> {
   expect(await objectsWithLabel(sandboxLabel(sandboxId))).toEqual({ containers: [], volumes: [], networks: [] });
+}
+
+/** Call inside a describe block: returns the run's id for a name and deletes every such sandbox after the block. */
+export function trackedSandboxes(): (name: string) => string {
+  const created: string[] = [];
+  afterAll(async () => {
+    await Promise.all(created.map((id) => sbxE2E(['delete', id])));
+  });
+  return (name) => {
+    created.push(sid(name));
+    return sid(name);
+  };
 }

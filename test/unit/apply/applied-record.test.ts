@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forgetAppliedRecord, manifestFingerprint, readAppliedRecord, recordedSandboxes, writeAppliedRecord } from '../../../src/apply/applied-record.js';
 import type { Docker } from '../../../src/docker/engine.js';
 import { collectGarbage } from '../../../src/lifecycle/gc.js';
+import { makeColor } from '../../../src/ui/color.js';
 import { Reporter } from '../../../src/ui/reporter.js';
 import { FakeDocker } from '../volumes/pvc-host-fixtures.js';
 
@@ -55,7 +56,7 @@ describe('applied records', () => {
       ['live-cid1', 'sbx-live..app', 'running', 'Up 1 minute', '2026-01-01 00:00:00 +0000 UTC', 'live', 'container', 'app'],
     ].map((f) => f.join('\u001f'));
     const docker = new FakeDocker((args) => ({ stdout: args[0] === 'ps' ? ps.join('\n') : '' }));
-    const { actions } = await collectGarbage({ docker: docker as unknown as Docker, reporter: new Reporter('quiet'), dryRun: false });
+    const { actions } = await collectGarbage({ docker: docker as unknown as Docker, reporter: new Reporter('quiet', makeColor(process.stderr, true)), dryRun: false });
     expect(actions).toEqual([]);
     expect(recordedSandboxes()).toEqual(['live']);
     expect(readAppliedRecord('d'.repeat(64))).toEqual(rec('live'));
