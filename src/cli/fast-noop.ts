@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeSync } from 'node:fs';
 import { manifestFingerprint, readAppliedRecord, unchangedLine, type AppliedRecord } from '../apply/applied-record.js';
 import { spawnCollect } from '../docker/spawn.js';
 import { containersPsArgs, parseContainers, type ObservedContainer } from '../plan/observe.js';
@@ -21,7 +21,8 @@ export async function fastNoop(args: string[], env: NodeJS.ProcessEnv = process.
     const ps = await spawnCollect(env.SBX_DOCKER ?? 'docker', argv);
     if (ps.spawnError || ps.exitCode !== 0) return false;
     if (!confirms(rec, parseContainers(ps.stdout))) return false;
-    process.stdout.write(unchangedLine(rec.id) + '\n');
+    // Synchronous, so that a closed stdout (EPIPE) lands in the catch and the full CLI handles it as usual.
+    writeSync(1, unchangedLine(rec.id) + '\n');
     return true;
   } catch {
     return false;
