@@ -2,6 +2,7 @@ import { applySandbox, type ApplyResult } from '../apply/apply-sandbox.js';
 import { shellQuote } from '../ui/reporter.js';
 import { toJson, toYaml } from '../ui/format.js';
 import type { LoadResult } from '../manifest/model.js';
+import type { InputText } from '../manifest/read-inputs.js';
 import type { Ctx } from './context.js';
 import { manifestFingerprint, unchangedLine } from '../apply/applied-record.js';
 import { loadWithWarnings } from './load.js';
@@ -18,8 +19,8 @@ interface ApplyFlags {
 export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
   const format = ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const inputs: { file: string; text: string }[] = [];
-  const loaded = await loadWithWarnings(ctx, flags.filename, (file, text) => inputs.push({ file, text }));
+  const inputs: InputText[] = [];
+  const loaded = await loadWithWarnings(ctx, flags.filename, (input) => inputs.push(input));
   const fingerprint = recordable(flags.filename, inputs, loaded);
   const results: ApplyResult[] = [];
   for (const sb of loaded.sandboxes) {
@@ -41,7 +42,7 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
  * One file, one sandbox, no warnings: the case a re-apply can answer from the applied record
  * (cli/fast-noop.ts prints exactly what this command prints then).
  */
-function recordable(files: string[], inputs: { file: string; text: string }[], loaded: LoadResult): string | undefined {
+function recordable(files: string[], inputs: InputText[], loaded: LoadResult): string | undefined {
   const [input] = inputs;
   if (files.length !== 1 || inputs.length !== 1 || input.file !== files[0] || input.file === '-') return undefined;
   if (loaded.sandboxes.length !== 1 || loaded.warnings.length) return undefined;

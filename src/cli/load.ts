@@ -1,14 +1,15 @@
 import { loadManifests } from '../manifest/load.js';
 import type { LoadResult, Sandbox } from '../manifest/model.js';
+import type { InputText } from '../manifest/read-inputs.js';
 import type { Ctx } from './context.js';
 
 /** Load every manifest named by -f (files, directories, "-" for stdin); warnings go to stderr. */
-export async function loadForCommand(ctx: Ctx, files: string[], onInput?: (file: string, text: string) => void): Promise<Sandbox[]> {
-  return (await loadWithWarnings(ctx, files, onInput)).sandboxes;
+export async function loadForCommand(ctx: Ctx, files: string[]): Promise<Sandbox[]> {
+  return (await loadWithWarnings(ctx, files)).sandboxes;
 }
 
-/** The same, with the warnings that were printed. */
-export async function loadWithWarnings(ctx: Ctx, files: string[], onInput?: (file: string, text: string) => void): Promise<LoadResult> {
+/** The same, with the warnings that were printed; onInput sees each input's text as read. */
+export async function loadWithWarnings(ctx: Ctx, files: string[], onInput?: (input: InputText) => void): Promise<LoadResult> {
   const loaded = await loadManifests(files, { stdin: process.stdin, onInput });
   for (const w of loaded.warnings) {
     const loc = [w.file, w.line, w.column].filter((x) => x !== undefined).join(':');

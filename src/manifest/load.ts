@@ -1,7 +1,7 @@
 import { SbxError, SbxErrors } from '../errors.js';
 import type { LoadResult, ManifestWarning, Sandbox } from './model.js';
 import { loadDocument } from './document.js';
-import { readInputs } from './read-inputs.js';
+import { readInputs, type InputText } from './read-inputs.js';
 import { parseYamlFile, type Position } from './yaml-source.js';
 
 /**
@@ -10,7 +10,7 @@ import { parseYamlFile, type Position } from './yaml-source.js';
  */
 export async function loadManifests(
   inputs: string[],
-  opts: { stdin?: NodeJS.ReadableStream; /** Sees each input's text as read (never part of the result: it may hold secrets). */ onInput?: (file: string, text: string) => void } = {},
+  opts: { stdin?: NodeJS.ReadableStream; /** Sees each input's text as read (never part of the result: it may hold secrets). */ onInput?: (input: InputText) => void } = {},
 ): Promise<LoadResult> {
   let errors: SbxError[] = [];
   const warnings: ManifestWarning[] = [];
@@ -20,7 +20,7 @@ export async function loadManifests(
     if (inputs.length === 0) throw new SbxError('USAGE', 'no manifest given', { hint: 'use -f FILE, -f DIR or -f -' });
     const read = await readInputs(inputs, opts.stdin ?? process.stdin);
     errors.push(...read.errors);
-    for (const t of read.texts) opts.onInput?.(t.file, t.text);
+    for (const t of read.texts) opts.onInput?.(t);
     let documentsSeen = 0;
     for (const { file, text } of read.texts) {
       const parsed = parseYamlFile(text);
