@@ -69,10 +69,18 @@ async function probeOnce(docker: Docker, sandbox: Sandbox, hostPort: number | un
     return p.protocol === 'tcp' ? tcpConnect(hostPort, timeoutMs) : httpOk(`http://127.0.0.1:${hostPort}${p.path ?? '/'}`, timeoutMs);
   }
   const target = containerName(sandbox.id, sandbox.containers[0].name);
-  const script =
-    p.protocol === 'tcp'
-      ? `nc -z -w ${p.timeoutSeconds} 127.0.0.1 ${p.port}`
-      : `wget -q -T ${p.timeoutSeconds} -O /dev/null http://127.0.0.1:${p.port}${p.path ?? '/'}`;
-  const res = await docker.run(['exec', target, 'sh', '-c', script], { allowFailure: true, timeoutMs: timeoutMs + 5000 }).catch(() => undefined);
+  const res = await docker.run(['exec', target, ...probeCommand(p)], { allowFailure: true, timeoutMs: timeoutMs + 5000 }).catch(() => undefined);
   return res?.exitCode === 0;
+}
+
+/**
+ * The probe as an argv run by `docker exec`: no shell, so the path stays one argument of wget.
+ * `timeout` bounds it inside the container (busybox's `wget -T` crashes in some static builds, and
+ * busybox's nc has no `-z`: with no stdin it connects and exits 0).
+ */
+export function probeCommand(p: NonNullable<Sandbox['readinessProbe']>): string[] {
+  const timeout = String(p.timeoutSeconds);
+  return p.protocol === 'tcp'
+    ? ['timeout', timeout, 'nc', '-w', timeout, '127.0.0.1', String(p.port)]
+    : ['timeout', timeout, 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${p.port}${p.path ?? '/'}`];
 }

@@ -191,6 +191,29 @@ describe.concurrent('sandbox lifecycle', () => {
         await sbxE2E(['delete', id]);
       }
     });
+
+    // In a shell, this path would run `touch` after wget and make the probe pass (touch exits 0).
+    it('a probe probed inside the sandbox passes on a served path, and a path with shell syntax stays one URL', async () => {
+      const id = sid('probe-argv');
+      const server = 'mkdir -p /tmp/www && echo ok > /tmp/www/ok && httpd -p 8080 -h /tmp/www';
+      const ready = sandboxDoc('probe-argv', [shContainer('web', server)], { readiness_probe: { ...probe, path: '/ok', failure_threshold: 10 } });
+      const hostile = sandboxDoc('probe-argv', [shContainer('web', server)], {
+        readiness_probe: { ...probe, path: '/missing;touch$IFS/tmp/pwned;', failure_threshold: 3 },
+      });
+      try {
+        expectExit(await sbxE2E(['apply', '-f', writeManifest(ready), '--wait', '--timeout', '1m'], { timeoutMs: 90_000 }), 0);
+        const tcp = sandboxDoc('probe-argv', [shContainer('web', server)], { readiness_probe: { ...probe, protocol: 'tcp', path: undefined, failure_threshold: 10 } });
+        expectExit(await sbxE2E(['apply', '-f', writeManifest(tcp), '--wait', '--timeout', '1m'], { timeoutMs: 90_000 }), 0);
+        const res = await sbxE2E(['apply', '-f', writeManifest(hostile), '--wait', '--timeout', '1m'], { timeoutMs: 90_000 });
+        expect(res.exitCode).toBe(1);
+        expect(res.stderr).toContain('error[WAIT_TIMEOUT]');
+        expect(res.stderr).toContain('/missing;touch$IFS/tmp/pwned;');
+        expect((await sh(id, 'web', 'test -e /tmp/pwned')).exitCode).toBe(1);
+        expect((await sh(id, 'web', 'test -e /tmp/www/ok')).exitCode).toBe(0);
+      } finally {
+        await sbxE2E(['delete', id]);
+      }
+    });
   });
 
   describe.concurrent('resources', () => {

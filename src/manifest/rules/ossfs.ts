@@ -1,12 +1,12 @@
 import type { Segment } from '../field-path.js';
 import type { IssueList, PendingWarning } from '../issues.js';
 import { arr, has, str, type Obj } from '../loose.js';
+import { mountOptionProblems } from '../mount-options.js';
 
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Characters that must never reach a mount command line or config file. */
 const UNSAFE = /[;|&$`<>'"()\\\n\r\0\s]/;
-const UNSAFE_OPTION = /[;|&$`<>'"()\\\n\r\0]/;
 
 export function checkOssfs(o: Obj, at: Segment[], issues: IssueList, warnings: PendingWarning[]): void {
   const bucket = str(o.bucket);
@@ -31,13 +31,13 @@ export function checkOssfs(o: Obj, at: Segment[], issues: IssueList, warnings: P
   }
   const region = str(o.region);
   if (region !== undefined && !REGION.test(region)) issues.add([...at, 'region'], 'invalid region (e.g. cn-hangzhou)');
+  const tool = str(o.version) === '1.0' ? 'ossfs 1.0' : 'ossfs 2.0';
   arr(o.options).forEach((raw, i) => {
-    const opt = str(raw);
-    if (opt === undefined) return;
-    const p = [...at, 'options', i];
-    if (opt.trim() === '') issues.add(p, 'option must not be empty');
-    else if (opt.trim().startsWith('-')) issues.add(p, 'option must not start with "-" (write the raw payload, e.g. umask=0022)');
-    else if (UNSAFE_OPTION.test(opt)) issues.add(p, 'option must not contain shell metacharacters, quotes or line breaks');
+    const entry = str(raw);
+    if (entry === undefined) return;
+    for (const { option, problem } of mountOptionProblems(entry.trim(), tool)) {
+      issues.add([...at, 'options', i], option === entry.trim() ? `option ${problem}` : `option "${option}" ${problem}`);
+    }
   });
   checkCredentials(o, at, issues, warnings);
 }

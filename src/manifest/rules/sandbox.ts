@@ -57,6 +57,13 @@ export function checkReadinessProbe(spec: Obj, issues: IssueList): void {
   }
   if (protocol === 'http' && path !== undefined) {
     if (!path.startsWith('/')) issues.add(['spec', 'readiness_probe', 'path'], "readiness_probe.path must start with '/' when protocol is http");
-    else if (/[\s\0]/.test(path)) issues.add(['spec', 'readiness_probe', 'path'], 'readiness_probe.path must not contain whitespace');
+    else if (path.length > MAX_PROBE_PATH) issues.add(['spec', 'readiness_probe', 'path'], `readiness_probe.path must be at most ${MAX_PROBE_PATH} characters`);
+    else if (!URL_PATH.test(path)) {
+      issues.add(['spec', 'readiness_probe', 'path'], 'readiness_probe.path must be a URL path and query (RFC 3986 characters; percent-encode anything else, e.g. %20 for a space)');
+    }
   }
 }
+
+const MAX_PROBE_PATH = 2048;
+/** RFC 3986 path-absolute with an optional query: unreserved, sub-delims, ":", "@", "/" and %XX escapes. */
+const URL_PATH = /^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*(?:\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;

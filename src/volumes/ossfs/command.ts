@@ -1,21 +1,22 @@
 import type { OssfsVolume } from '../../manifest/model.js';
+import { SbxError } from '../../errors.js';
+import { mountOptionProblems, splitOptionEntry, type MountTool } from '../../manifest/mount-options.js';
 import type { Credentials } from './credentials.js';
 
-/** Option names sbx sets itself; a user option may not override them (credentials, endpoint, prefix, logs). */
-const RESERVED: Record<OssfsVolume['version'], string[]> = {
-  '1.0': ['url', 'passwd_file', 'bucket', 'credential_process', 'credlib'],
-  '2.0': ['oss_endpoint', 'oss_bucket', 'oss_bucket_prefix', 'oss_access_key_id', 'oss_access_key_secret', 'oss_region', 'log_dir', 'conf', 'c', 'credential_process'],
-};
+/** The mount tool that reads a volume's raw options. */
+export function optionTool(version: OssfsVolume['version']): MountTool {
+  return version === '1.0' ? 'ossfs 1.0' : 'ossfs 2.0';
+}
 
-/** Why a raw mount option is refused, or undefined. The loader checks the same; this guards the argv/config we build. */
-export function optionProblem(opt: string, version: OssfsVolume['version']): string | undefined {
-  if (!opt.trim()) return 'is empty';
-  if (opt.startsWith('-')) return 'must not start with "-" (write "allow_other", not "-o allow_other")';
-  if (/[\s\0]/.test(opt)) return 'must not contain whitespace, line breaks or NUL';
-  if (/[;&|`$()<>\\]/.test(opt)) return 'must not contain shell metacharacters';
-  const name = opt.split('=')[0];
-  if (RESERVED[version].includes(name)) return `sets "${name}", which sbx manages itself`;
-  return undefined;
+/** The volume's options one by one, as the tool reads them (a comma-separated 1.0 entry is several). */
+function splitOptions(vol: OssfsVolume): string[] {
+  return vol.options.flatMap((entry) => splitOptionEntry(entry, optionTool(vol.version)));
+}
+
+/** Refuses what the loader refuses too: this guards the argv and config built from the options. */
+function assertSafeOptions(vol: OssfsVolume): void {
+  const problems = vol.options.flatMap((entry) => mountOptionProblems(entry, optionTool(vol.version)));
+  if (problems.length) throw new SbxError('MANIFEST_INVALID', `volume ${vol.name}: ossfs option "${problems[0].option}" ${problems[0].problem}`);
 }
 
 export interface Ossfs1Input {
@@ -29,11 +30,13 @@ export interface Ossfs1Input {
 
 /** `ossfs BUCKET[:/PREFIX] DIR -o url=… -o passwd_file=… -o allow_other [-o sigv4 -o region=R] [-o opt]…` */
 export function ossfs1Argv(i: Ossfs1Input): string[] {
+  assertSafeOptions(i.vol);
+  const options = splitOptions(i.vol);
   const source = i.prefix ? `${i.vol.bucket}:/${i.prefix}` : i.vol.bucket;
   const opts = [`url=${i.vol.endpoint}`, `passwd_file=${i.passwdFile}`];
-  if (!i.vol.options.some((o) => o.split('=')[0] === 'allow_other')) opts.push('allow_other');
+  if (!options.includes('allow_other')) opts.push('allow_other');
   if (i.vol.region) opts.push('sigv4', `region=${i.vol.region}`);
-  opts.push(...i.vol.options);
+  opts.push(...options);
   return [i.bin, source, i.dir, ...opts.flatMap((o) => ['-o', o])];
 }
 
@@ -56,6 +59,7 @@ export interface Ossfs2Input {
 
 /** ossfs 2.0 config (a gflags flagfile, one `--key=value` per line). allow_other is ossfs2's default. */
 export function ossfs2Config(i: Ossfs2Input): string {
+  assertSafeOptions(i.vol);
   const lines = [
     `--oss_endpoint=${i.vol.endpoint}`,
     `--oss_bucket=${i.vol.bucket}`,
@@ -65,6 +69,6 @@ export function ossfs2Config(i: Ossfs2Input): string {
   if (i.prefix) lines.push(`--oss_bucket_prefix=${i.prefix}/`);
   if (i.vol.region) lines.push(`--oss_region=${i.vol.region}`);
   lines.push(`--log_dir=${i.logDir}`);
-  lines.push(...i.vol.options.map((o) => `--${o}`));
+  lines.push(...splitOptions(i.vol).map((o) => `--${o}`));
   return lines.join('\n') + '\n';
 }

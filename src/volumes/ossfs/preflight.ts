@@ -1,15 +1,15 @@
 import { SbxError } from '../../errors.js';
 import type { OssfsVolume } from '../../manifest/model.js';
 import { findOssfsBinary } from './binaries.js';
-import { optionProblem } from './command.js';
+import { mountOptionProblems } from '../../manifest/mount-options.js';
+import { optionTool } from './command.js';
 import { resolveCredentials } from './credentials.js';
 
 /** Everything about one ossfs volume that can fail before any change: options, sub_paths, binary, credentials. */
 export async function volumeProblems(vol: OssfsVolume, subPaths: (string | undefined)[]): Promise<SbxError[]> {
   const errors: SbxError[] = [];
-  for (const opt of vol.options) {
-    const problem = optionProblem(opt, vol.version);
-    if (problem) errors.push(new SbxError('MANIFEST_INVALID', `volume ${vol.name}: ossfs option "${opt}" ${problem}`));
+  for (const { option, problem } of vol.options.flatMap((entry) => mountOptionProblems(entry, optionTool(vol.version)))) {
+    errors.push(new SbxError('MANIFEST_INVALID', `volume ${vol.name}: ossfs option "${option}" ${problem}`));
   }
   for (const sp of subPaths) {
     if (sp?.split('/').includes('..') || sp?.startsWith('/')) {

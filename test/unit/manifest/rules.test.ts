@@ -85,6 +85,10 @@ const cases: Case[] = [
   c('image lower case', 'image: alpine:3.20\n      env', 'image: Alpine:3.20\n      env', 'spec.containers[0].image', 'Alpine', /lowercase/),
   c('labels are strings', 'id: demo', 'id: demo\nmetadata: {labels: {tier: 2}}', 'metadata.labels.tier', 'metadata', /must be a string/),
   c('labels not in sbx namespace', 'id: demo', 'id: demo\nmetadata: {labels: {dev.sbx.sandbox: x}}', 'metadata.labels["dev.sbx.sandbox"]', 'metadata', /reserved/),
+  c('probe path is a URL path: no braces', 'ttl_seconds: 60', 'ttl_seconds: 60\n  readiness_probe: {protocol: http, port: 80, path: "/;touch${IFS}/tmp/pwned;exit${IFS}0;#"}', 'spec.readiness_probe.path', 'readiness_probe', /must be a URL path and query \(RFC 3986 characters/),
+  c('probe path is a URL path: no raw space', 'ttl_seconds: 60', 'ttl_seconds: 60\n  readiness_probe: {protocol: http, port: 80, path: "/a b"}', 'spec.readiness_probe.path', 'readiness_probe', /percent-encode anything else/),
+  c('probe path is a URL path: a bad escape', 'ttl_seconds: 60', 'ttl_seconds: 60\n  readiness_probe: {protocol: http, port: 80, path: "/a%zz"}', 'spec.readiness_probe.path', 'readiness_probe', /must be a URL path/),
+  c('probe path length', 'ttl_seconds: 60', `ttl_seconds: 60\n  readiness_probe: {protocol: http, port: 80, path: "/${'a'.repeat(2048)}"}`, 'spec.readiness_probe.path', 'readiness_probe', /at most 2048 characters/),
 ];
 
 const withoutContainers = `apiVersion: sandboxd.o/v1
