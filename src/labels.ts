@@ -22,7 +22,4 @@ export const L = {
   spec: `${LABEL_PREFIX}.spec`,
   /** Set on a named volume that sbx created for pvc `create: true`. */
   createdBy: `${LABEL_PREFIX}.created-by`,
-  /** Marks objects that an apply created but has not finished; gc removes them if the apply died. */
-  applyRun: `${LABEL_PREFIX}.apply-run`,
-  version: `${LABEL_PREFIX}.version`,
 } as const;

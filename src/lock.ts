@@ -2,13 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { SbxError } from './errors.js';
-import { stateDir } from './volumes/types.js';
+import { stateDir } from './state-dir.js';
 
 /**
  * Cross-process locks (one file per name under <state dir>/locks). A process killed with -9
  * leaves a lock that turns stale after STALE_MS without updates, so a later apply or gc proceeds.
  */
 const STALE_MS = 10_000;
+/** How long apply and delete wait for another sbx working on the same sandbox or mount. */
+export const LOCK_TIMEOUT_MS = 120_000;
 const RETRY_MS = 100;
 
 function lockDir(): string {

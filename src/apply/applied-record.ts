@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
-import { stateDir } from '../volumes/types.js';
+import { stateDir } from '../state-dir.js';
 
 /**
  * What the last apply of one manifest file left running: the Docker ids and names of the sandbox's

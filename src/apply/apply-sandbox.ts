@@ -1,23 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { containerCreateArgs, infraCreateArgs, networkCreateArgs, tmpfsVolumeCreateArgs } from '../docker/args.js';
-import type { Docker } from '../docker/engine.js';
+import type { DockerClient } from '../docker/engine.js';
 import { engineInfo, supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
-import { ensurePauseImage, pauseImageRef } from '../docker/pause-image.js';
-import { withLocks } from '../lock.js';
+import { pauseImagePresent, pauseImageRef, pauseImageTar } from '../docker/pause-image.js';
+import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import type { Sandbox } from '../manifest/model.js';
+import { assumedObservation, containersConverged } from '../plan/converged.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
 import { infraName, isStashName } from '../plan/names.js';
-import { observe, observeContainers, observeNetworksAndVolumes, type Observed, type ObservedContainer } from '../plan/observe.js';
-import { describeStep, isNoop, reconcile, type Plan, type Step } from '../plan/reconcile.js';
+import { observeContainers, observeNetworksAndVolumes, type ObservedContainer } from '../plan/observe.js';
+import { realisePlan } from '../plan/realise.js';
+import { isNoop, reconcile, type Plan } from '../plan/reconcile.js';
+import { commandText, type PlanStep } from '../plan/steps.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
-import { createMountProvider, ossfsKeyFor, plannedMounts, preflight } from '../volumes/index.js';
+import { createMountProvider, ossfsKeyFor, plannedMounts, preflight, volumeSteps } from '../volumes/index.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { writeAppliedRecord } from './applied-record.js';
-import { executePlan, mountLabels } from './execute.js';
+import { executePlan } from './execute.js';
 
 export interface ApplyOptions {
-  docker: Docker;
+  docker: DockerClient;
   reporter: Reporter;
   dryRun: boolean;
   interrupted?: () => boolean;
@@ -26,11 +28,12 @@ export interface ApplyOptions {
   fingerprint?: string;
 }
 
+/** A plan step as --dry-run and -o json show it: every command, docker argv or host-side action. */
 export interface PlannedStep {
   action: string;
   resource: string;
   cause: string;
-  argv?: string[];
+  commands: ({ argv: string[] } | { host: string })[];
 }
 
 /** What an apply did, counted per Docker object: a replaced object is neither created nor removed. */
@@ -49,87 +52,90 @@ export interface ApplyResult {
   warnings: string[];
 }
 
-export const LOCK_TIMEOUT_MS = 120_000;
-
 export async function applySandbox(sandbox: Sandbox, o: ApplyOptions): Promise<ApplyResult> {
   const warnings = sandboxWarnings(sandbox);
-  if (o.dryRun) return planOnly(sandbox, o, warnings);
+  if (o.dryRun) return result(await planApply(sandbox, o), warnings);
   return withLocks([`sandbox-${sandbox.id}`], () => converge(sandbox, o, warnings), { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS });
 }
 
-async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
-  const run = randomBytes(4).toString('hex');
-  const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
-  const observed = await observeForApply(o.docker, desired);
-  const plan = reconcile(desired, observed, run);
-  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) ? o.fingerprint : undefined;
-  if (isNoop(plan)) {
-    if (record) recordApplied(record, desired, observed.containers);
-    return { id: sandbox.id, changed: false, counts: countChanges(plan), steps: [], unchanged: plan.unchanged, warnings };
-  }
+/** Everything an apply will do, decided before anything changes. */
+interface PlannedApply {
+  desired: DesiredSandbox;
+  containers: ObservedContainer[];
+  plan: Plan;
+  steps: PlanStep[];
+  ctx: BackendContext;
+  info?: EngineInfo;
+}
 
-  const toCreate = createdContainers(plan);
-  // Engine facts are needed before any change only when a pvc sub_path depends on the API version;
-  // otherwise they arrive while the first objects are created.
-  const needsApiFirst = needsApiVersion(toCreate);
-  const pendingInfo = toCreate.length ? engineInfo(o.docker, needsApiFirst) : undefined;
-  pendingInfo?.catch(() => undefined);
-  const ctx = applyContext(o, sandbox.id, needsApiFirst ? await pendingInfo : undefined);
-  // Every check that can fail on bad input runs before anything is created.
-  await preflight(ctx, desired, toCreate);
-  const mounts = createMountProvider(ctx, desired);
+async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
+  const p = await planApply(sandbox, o);
+  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) ? o.fingerprint : undefined;
+  if (isNoop(p.plan)) {
+    if (record) recordApplied(record, p.desired, p.containers);
+    return result(p, warnings);
+  }
   const createdIds = await withLocks(
-    ossfsKeysTouched(plan).map((k) => `ossfs-${k}`),
+    ossfsKeysTouched(p.plan).map((k) => `ossfs-${k}`),
     () =>
-      executePlan(plan, desired, {
+      executePlan(p.steps, {
         docker: o.docker,
         reporter: o.reporter,
-        pauseImageRef: pauseImageRef(),
-        pauseImage: () => ensurePauseImage(o.docker),
-        mounts,
-        rootfsSizeBytes: async (dc) => {
-          const info = await pendingInfo;
-          return info && supportsRootfsLimit(info) ? rootfsSizeBytes(dc.spec.resource.ephemeralStorageBytes) : undefined;
-        },
+        mounts: createMountProvider(p.ctx, p.desired),
+        stdin: { 'pause-image-tar': pauseImageTar },
         interrupted: o.interrupted,
       }),
     { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
   );
-  if (record) recordApplied(record, desired, convergedContainers(desired, plan, observed.containers, createdIds));
-  const info = await pendingInfo?.catch(() => undefined);
-  if (info && !supportsRootfsLimit(info)) {
-    warnings.push(`root filesystem size is not enforced (storage driver ${info.driver}${info.backingFs ? ` on ${info.backingFs}` : ''}); /tmp and tmpfs volumes are still size-limited`);
+  if (record) recordApplied(record, p.desired, convergedContainers(p.desired, p.plan, p.containers, createdIds));
+  if (p.info && !supportsRootfsLimit(p.info) && createdContainers(p.plan).length) {
+    warnings.push(`root filesystem size is not enforced (storage driver ${p.info.driver}${p.info.backingFs ? ` on ${p.info.backingFs}` : ''}); /tmp and tmpfs volumes are still size-limited`);
   }
-  return { id: sandbox.id, changed: true, counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired)), unchanged: plan.unchanged, warnings };
+  return result(p, warnings);
 }
 
 /**
- * One `docker ps` first. When the containers alone leave nothing to do, every tmpfs volume and the
- * network exist — Docker refuses to remove a volume a container mounts or a network a running
- * container is attached to — so a no-op apply is one docker call. Otherwise volumes and networks are
- * listed too, and leftovers among them are cleaned up with the changes.
+ * Observe, reconcile once, check, and realise every step with its final commands. One `docker ps`
+ * first: when the containers alone show a converged sandbox that is all (a no-op apply is one docker
+ * call). Otherwise one more round, in parallel: networks, volumes, engine facts and the pause image.
  */
-async function observeForApply(docker: Docker, desired: DesiredSandbox): Promise<Observed> {
-  const containers = await observeContainers(docker, desired.id);
-  const assumed = assumeNoop(desired, containers);
-  return assumed ?? { containers, ...(await observeNetworksAndVolumes(docker, desired.id)) };
+async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedApply> {
+  const run = randomBytes(4).toString('hex');
+  const pauseImage = pauseImageRef();
+  const desired = desiredSandbox(sandbox, { pauseImage, ossfsKey: ossfsKeyFor });
+  const containers = await observeContainers(o.docker, desired.id);
+  if (containersConverged(desired, containers)) {
+    const plan = reconcile(desired, assumedObservation(desired, containers), run);
+    return { desired, containers, plan, steps: [], ctx: applyContext(o, sandbox.id, run) };
+  }
+  const [listed, info, pausePresent] = await Promise.all([
+    observeNetworksAndVolumes(o.docker, desired.id),
+    engineInfo(o.docker, needsApiVersion(desired.containers)),
+    pauseImagePresent(o.docker, pauseImage),
+  ]);
+  const plan = reconcile(desired, { containers, ...listed }, run);
+  const ctx = applyContext(o, sandbox.id, run, info);
+  const toCreate = createdContainers(plan);
+  // Every check that can fail on bad input runs before anything is created.
+  if (toCreate.length) await preflight(ctx, desired, toCreate);
+  const steps = realisePlan(plan, desired, {
+    pauseImage,
+    pauseImagePresent: pausePresent,
+    rootfsSizeBytes: (dc) => (supportsRootfsLimit(info) ? rootfsSizeBytes(dc.spec.resource.ephemeralStorageBytes) : undefined),
+    mountsOf: (dc) => plannedMounts(ctx, dc),
+    volumeSteps: toCreate.length ? await volumeSteps(ctx, toCreate) : [],
+  });
+  return { desired, containers, plan, steps, ctx, info };
 }
 
-/** These containers with the sandbox's network and tmpfs volumes, when that is a no-op (see observeForApply). */
-function assumeNoop(desired: DesiredSandbox, containers: ObservedContainer[]): Observed | undefined {
-  const mounted = new Set(desired.containers.flatMap((dc) => dc.mounts.map((m) => m.tmpfsVolumeName)));
-  if (!desired.tmpfsVolumes.every((v) => mounted.has(v.name))) return undefined;
-  const assumed: Observed = {
-    containers,
-    networks: desired.network ? [{ name: desired.network.name, labels: desired.network.labels }] : [],
-    volumes: desired.tmpfsVolumes.map((v) => ({ name: v.name, labels: v.labels })),
-  };
-  return isNoop(reconcile(desired, assumed, 'probe')) ? assumed : undefined;
+function result(p: PlannedApply, warnings: string[]): ApplyResult {
+  const steps = p.steps.map((s) => planned(s, p.ctx.docker));
+  return { id: p.desired.id, changed: !isNoop(p.plan), counts: countChanges(p.plan), steps, unchanged: p.plan.unchanged, warnings };
 }
 
 /**
  * The containers a successful plan leaves: those it kept and those it created (ids from docker).
- * Recorded only if the same pure check as a re-apply's says they are a no-op.
+ * Recorded only if the same pure check as a re-apply's says they are converged.
  */
 function convergedContainers(desired: DesiredSandbox, plan: Plan, observed: ObservedContainer[], createdIds: ReadonlyMap<string, string>): ObservedContainer[] {
   const replaced = new Set(plan.steps.flatMap((s) => (s.kind === 'stash-container' || s.kind === 'remove-container' ? [s.name] : [])));
@@ -141,24 +147,13 @@ function convergedContainers(desired: DesiredSandbox, plan: Plan, observed: Obse
 
 /** Writes the applied record when every container runs and a re-apply would plan nothing. */
 function recordApplied(fingerprint: string, desired: DesiredSandbox, containers: ObservedContainer[]): void {
-  if (!containers.every((c) => c.state === 'running' && c.id) || !assumeNoop(desired, containers)) return;
+  if (!containers.every((c) => c.state === 'running' && c.id) || !containersConverged(desired, containers)) return;
   writeAppliedRecord(fingerprint, { id: desired.id, containers: containers.map((c) => [c.id, c.name]) });
 }
 
 /** ossfs mounts depend on credentials from the environment and on a live FUSE daemon: never answered from a record. */
 function usesOssfs(sandbox: Sandbox): boolean {
   return sandbox.volumes.some((v) => v.kind === 'ossfs');
-}
-
-/** --dry-run: observe and plan, with the docker argv each step would run; no lock, no change. */
-async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
-  const observed = await observe(o.docker, sandbox.id);
-  const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
-  const plan = reconcile(desired, observed, 'dryrun');
-  const toCreate = createdContainers(plan);
-  const ctx = applyContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker, needsApiVersion(toCreate)) : undefined);
-  if (toCreate.length) await preflight(ctx, desired, toCreate);
-  return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
 }
 
 /** Only a pvc sub_path depends on the engine's API version (volume-subpath mounts, API 1.45+). */
@@ -199,43 +194,13 @@ function createdContainers(plan: Plan): DesiredContainer[] {
   return plan.steps.flatMap((s) => (s.kind === 'create-container' ? [s.container] : []));
 }
 
-function applyContext(o: ApplyOptions, id: string, info?: EngineInfo): BackendContext {
-  return backendContext(o.docker, id, (l) => o.reporter.info(l), info?.apiVersion);
+function applyContext(o: ApplyOptions, id: string, run: string, info?: EngineInfo): BackendContext {
+  return backendContext(o.docker, id, (l) => o.reporter.info(l), info?.apiVersion, run);
 }
 
-function planned(s: Step, desired: DesiredSandbox, ctx?: BackendContext): PlannedStep {
-  const { action, resource } = describeStep(s);
-  const out: PlannedStep = { action, resource, cause: s.cause };
-  if (!ctx) return out;
-  const argv = stepArgv(s, desired, ctx);
-  if (argv) out.argv = ctx.docker.argv(argv);
-  return out;
-}
-
-/** The docker argv of a step as --dry-run shows it (mount sources that only exist at apply time are shown as planned). */
-function stepArgv(s: Step, d: DesiredSandbox, ctx: BackendContext): string[] | undefined {
-  switch (s.kind) {
-    case 'create-network':
-      return networkCreateArgs(s.name, d.network!.labels);
-    case 'create-volume':
-      return tmpfsVolumeCreateArgs(s.volume);
-    case 'create-infra':
-      return infraCreateArgs(d.infra, d.network?.name, pauseImageRef());
-    case 'create-container': {
-      const mounts = plannedMounts(ctx, s.container);
-      return containerCreateArgs(s.container, mounts, { ...s.container.labels, ...mountLabels(mounts) }, { infraName: d.infra.name });
-    }
-    case 'start-container':
-      return ['start', s.name];
-    case 'stash-container':
-      return ['rename', s.name, s.to];
-    case 'remove-container':
-      return ['rm', '--force', '--volumes', s.name];
-    case 'remove-volume':
-      return ['volume', 'rm', s.name];
-    case 'remove-network':
-      return ['network', 'rm', s.name];
-  }
+function planned(s: PlanStep, docker: DockerClient): PlannedStep {
+  const commands = s.run.map((c) => (c.kind === 'docker' ? { argv: docker.argv(c.args) } : { host: commandText(c, (a) => a, String) }));
+  return { action: s.action, resource: s.resource, cause: s.cause, commands };
 }
 
 function sandboxWarnings(sandbox: Sandbox): string[] {

@@ -1,122 +1,78 @@
-import { containerCreateArgs, infraCreateArgs, networkCreateArgs, tmpfsVolumeCreateArgs } from '../docker/args.js';
-import type { Docker } from '../docker/engine.js';
-import { SbxError } from '../errors.js';
-import { L } from '../labels.js';
-import type { DesiredContainer, DesiredSandbox } from '../plan/desired.js';
-import { describeStep, type ContainerResources, type Plan, type Step } from '../plan/reconcile.js';
+import type { DockerClient } from '../docker/engine.js';
+import { EXIT, SbxError } from '../errors.js';
+import { PHASES, type Command, type MountProvider, type PlanStep } from '../plan/steps.js';
+import type { PreparedMount } from '../plan/mounts.js';
 import type { Reporter } from '../ui/reporter.js';
-import type { PreparedMount } from '../volumes/types.js';
-
-/** Resolves a container's mounts right before it is created (backends: tmpfs, pvc, host, ossfs). */
-export interface MountProvider {
-  prepare(dc: DesiredContainer): Promise<PreparedMount[]>;
-  /** After `docker create`: the engine's view of the mounts must match what was checked. */
-  verify(containerName: string, mounts: PreparedMount[]): Promise<void>;
-  /** Undo prepare() (staging binds) when the container could not be created. */
-  release(mounts: PreparedMount[]): Promise<void>;
-  /** Release host-side resources (staging binds, unused ossfs mounts) of containers that were removed. */
-  afterRemove(resources: ContainerResources[]): Promise<void>;
-}
 
 export interface ExecuteOptions {
-  docker: Docker;
+  docker: DockerClient;
   reporter: Reporter;
-  pauseImage: () => Promise<string>;
   mounts: MountProvider;
-  /** Name of the pause image, tried first; pauseImage() builds it when missing. */
-  pauseImageRef: string;
-  rootfsSizeBytes?: (dc: DesiredContainer) => Promise<number | undefined>;
+  /** The bytes a command names as its stdin. */
+  stdin: Record<'pause-image-tar', () => Uint8Array>;
   interrupted?: () => boolean;
 }
 
-/** What this run created; removed again if the run fails. */
-interface Created {
-  containers: string[];
-  /** Docker id of each container created, by name (docker run/create print it). */
-  ids: Map<string, string>;
-  volumes: string[];
-  networks: string[];
-  prepared: PreparedMount[];
-}
-
-/** Runs the plan; resolves with the id of every container it created, by name. */
-export async function executePlan(plan: Plan, desired: DesiredSandbox, o: ExecuteOptions): Promise<ReadonlyMap<string, string>> {
-  const created: Created = { containers: [], ids: new Map(), volumes: [], networks: [], prepared: [] };
-  const stashed: Stashed[] = [];
-  const phase = (k: Step['kind'][]) => plan.steps.filter((s) => k.includes(s.kind));
-
+/**
+ * Runs the steps phase by phase (steps of one phase side by side) and resolves with the id of every
+ * container created, by name. If a step fails, the undo commands of every step that started run in
+ * reverse order; a failing cleanup step is a warning (debris for the next apply or `sbx gc`).
+ * It decides nothing: every command and its undo come from the plan.
+ */
+export async function executePlan(steps: PlanStep[], o: ExecuteOptions): Promise<ReadonlyMap<string, string>> {
+  const ids = new Map<string, string>();
+  const started: PlanStep[] = [];
   try {
-    for (const s of phase(['stash-container'])) {
-      await step(o, s, async () => {
-        const st = s as Extract<Step, { kind: 'stash-container' }>;
-        // Recorded before stopping: a failed rename must still restart the container it stopped.
-        const entry: Stashed = { ...st, renamed: false };
-        stashed.push(entry);
-        if (st.wasRunning) await o.docker.run(['stop', '--time', '2', st.name], { what: `stop container ${st.name}` });
-        await o.docker.run(['rename', st.name, st.to], { what: `rename container ${st.name}` });
-        entry.renamed = true;
-      });
+    for (const phase of PHASES.filter((p) => p !== 'cleanup')) {
+      const mine = steps.filter((s) => s.phase === phase);
+      await settleAll(
+        mine.map((s) => {
+          started.push(s);
+          return reported(o, s, () => runAll(o, s.run, ids));
+        }),
+      );
+      if (mine.length) checkInterrupted(o);
     }
-    // Infra (after its network) and tmpfs volumes are independent: created side by side.
-    const infra = async () => {
-      for (const s of phase(['create-network'])) {
-        const name = (s as Extract<Step, { kind: 'create-network' }>).name;
-        await step(o, s, async () => {
-          await o.docker.run(networkCreateArgs(name, desired.network!.labels), { what: `create network ${name}` });
-          created.networks.push(name);
-        });
-      }
-      for (const s of phase(['create-infra'])) await step(o, s, () => runInfra(desired, o, created));
-    };
-    await settleAll([
-      infra(),
-      ...phase(['create-volume']).map((s) =>
-        step(o, s, async () => {
-          const v = (s as Extract<Step, { kind: 'create-volume' }>).volume;
-          await o.docker.run(tmpfsVolumeCreateArgs(v), { what: `create volume ${v.volume}` });
-          created.volumes.push(v.name);
-        }),
-      ),
-    ]);
-    checkInterrupted(o);
-    await settleAll([
-      ...phase(['create-container']).map((s) =>
-        step(o, s, () => createContainer((s as Extract<Step, { kind: 'create-container' }>).container, desired, o, created)),
-      ),
-      ...phase(['start-container']).map((s) =>
-        step(o, s, async () => {
-          await o.docker.run(['start', (s as Extract<Step, { kind: 'start-container' }>).name], { what: `start ${describeStep(s).resource}` });
-        }),
-      ),
-    ]);
-    checkInterrupted(o);
   } catch (err) {
-    await rollback(o, created, stashed);
+    await rollback(o, started);
     throw err;
   }
+  for (const s of steps.filter((s) => s.phase === 'cleanup')) {
+    await reported(o, s, () => runAll(o, s.run, ids)).catch((err: unknown) => {
+      o.reporter.warn(`${err instanceof Error ? err.message : String(err)}; the next apply or \`sbx gc\` removes it`);
+    });
+  }
+  return ids;
+}
 
-  // Phase 3: the new sandbox runs; what it replaced can go. A failure here leaves debris (removed by the
-  // next apply or `sbx gc`), not a broken sandbox, so it is a warning and the apply still succeeds.
-  const leftovers = phase(['remove-container', 'remove-volume', 'remove-network']);
-  const containers = leftovers.filter((s) => s.kind === 'remove-container');
-  if (containers.length) {
-    const removed = containers as Extract<Step, { kind: 'remove-container' }>[];
-    const label: StepLabel =
-      removed.length === 1
-        ? { ...describeStep(removed[0]), cause: removed[0].cause }
-        : { action: 'remove', resource: `containers ${removed.map((s) => s.name).join(', ')}`, cause: 'replaced' };
-    await cleanupStep(o, label, async () => {
-      await o.docker.run(['rm', '--force', '--volumes', ...removed.map((s) => s.name)], { what: 'remove replaced containers' });
-      await o.mounts.afterRemove(removed.map((s) => s.resources));
-    });
+async function runAll(o: ExecuteOptions, commands: Command[], ids: Map<string, string>): Promise<void> {
+  for (const c of commands) await runCommand(o, c, ids);
+}
+
+async function runCommand(o: ExecuteOptions, c: Command, ids: Map<string, string>, allowFailure = false): Promise<void> {
+  switch (c.kind) {
+    case 'docker': {
+      const { stdout, exitCode } = await o.docker.run(c.args, { what: c.what, allowFailure, input: c.stdin ? o.stdin[c.stdin]() : undefined });
+      if (c.printsIdOf && exitCode === 0) ids.set(c.printsIdOf, stdout.trim());
+      return;
+    }
+    case 'prepare-mounts':
+      return expectPlanned(c.container, c.mounts, await o.mounts.prepare(c.container, c.mounts));
+    case 'verify-mounts':
+      return o.mounts.verify(c.container, c.mounts);
+    case 'release-mounts':
+      return o.mounts.release(c.container);
+    case 'release-resources':
+      return o.mounts.afterRemove(c.resources);
   }
-  for (const s of leftovers.filter((s) => s.kind !== 'remove-container')) {
-    await cleanupStep(o, s, async () => {
-      const name = (s as { name: string }).name;
-      await o.docker.run(s.kind === 'remove-volume' ? ['volume', 'rm', name] : ['network', 'rm', name], { what: `remove ${name}` });
-    });
+}
+
+/** The container's argv was built from the planned mounts: what the backends made must be exactly that. */
+function expectPlanned(container: string, planned: PreparedMount[], got: PreparedMount[]): void {
+  const key = (ms: PreparedMount[]) => JSON.stringify(ms.map((m) => [m.mount, m.displaySource, m.expectedSource, m.stagingPath, m.ossfsKey]));
+  if (key(planned) !== key(got)) {
+    throw new Error(`container ${container}: the prepared mounts differ from the plan (planned ${key(planned)}, prepared ${key(got)})`);
   }
-  return created.ids;
 }
 
 /**
@@ -129,80 +85,8 @@ async function settleAll(work: Promise<void>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-type Stashed = Extract<Step, { kind: 'stash-container' }> & { renamed: boolean };
-
-/** A progress line for work that is not one plan step (several containers removed in one call). */
-interface StepLabel {
-  action: string;
-  resource: string;
-  cause: string;
-}
-
-async function cleanupStep(o: ExecuteOptions, s: Step | StepLabel, fn: () => Promise<void>): Promise<void> {
-  try {
-    await step(o, s, fn);
-  } catch (err) {
-    o.reporter.warn(`${err instanceof Error ? err.message : String(err)}; the next apply or \`sbx gc\` removes it`);
-  }
-}
-
-/**
- * `docker run` of the infra container, never pulling: the pause image is local. Only when it is
- * missing is it built (or SBX_PAUSE_IMAGE reported missing), then the run is retried once.
- */
-async function runInfra(desired: DesiredSandbox, o: ExecuteOptions, created: Created): Promise<void> {
-  const attempt = async (image: string) => {
-    const args = infraCreateArgs(desired.infra, desired.network?.name, image);
-    args.splice(0, 1, 'run', '--detach', '--pull', 'never');
-    if (!created.containers.includes(desired.infra.name)) created.containers.push(desired.infra.name);
-    const { stdout } = await o.docker.run(args, { what: 'create infra container' });
-    created.ids.set(desired.infra.name, stdout.trim());
-  };
-  try {
-    await attempt(o.pauseImageRef);
-  } catch (err) {
-    if (!(err instanceof SbxError && err.code === 'IMAGE_NOT_FOUND')) throw err;
-    await attempt(await o.pauseImage());
-  }
-}
-
-async function createContainer(dc: DesiredContainer, desired: DesiredSandbox, o: ExecuteOptions, created: Created): Promise<void> {
-  const mounts = await o.mounts.prepare(dc);
-  created.prepared.push(...mounts);
-  const labels = { ...dc.labels, ...mountLabels(mounts) };
-  const args = containerCreateArgs(dc, mounts, labels, { infraName: desired.infra.name, rootfsSizeBytes: await o.rootfsSizeBytes?.(dc) });
-  const needsVerify = mounts.some((m) => m.expectedSource);
-  if (!needsVerify) {
-    args.splice(0, 1, 'run', '--detach');
-    // `docker run` may fail after creating the container; the name is ours either way, so remember it first.
-    created.containers.push(dc.dockerName);
-    const { stdout } = await o.docker.run(args, { what: `create container ${dc.name}` });
-    created.ids.set(dc.dockerName, stdout.trim());
-    return;
-  }
-  created.containers.push(dc.dockerName);
-  const { stdout } = await o.docker.run(args, { what: `create container ${dc.name}` });
-  created.ids.set(dc.dockerName, stdout.trim());
-  await o.mounts.verify(dc.dockerName, mounts);
-  await o.docker.run(['start', dc.dockerName], { what: `start container ${dc.name}` });
-}
-
-export function mountLabels(mounts: PreparedMount[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (mounts.length) {
-    out[L.mounts] = JSON.stringify(
-      mounts.map((m) => ({ volume: m.volume, backend: m.backend, source: m.displaySource, target: m.mount.target, readOnly: m.mount.readOnly })),
-    );
-  }
-  const staged = mounts.map((m) => m.stagingPath).filter((p): p is string => Boolean(p));
-  if (staged.length) out[L.stagedMounts] = JSON.stringify(staged);
-  const keys = [...new Set(mounts.map((m) => m.ossfsKey).filter((k): k is string => Boolean(k)))];
-  if (keys.length) out[L.ossfsKeys] = JSON.stringify(keys);
-  return out;
-}
-
-async function step(o: ExecuteOptions, s: Step | StepLabel, fn: () => Promise<void>): Promise<void> {
-  const { action, resource } = 'kind' in s ? describeStep(s) : s;
+async function reported(o: ExecuteOptions, s: PlanStep, fn: () => Promise<void>): Promise<void> {
+  const { action, resource } = s;
   const t0 = Date.now();
   o.reporter.step({ action, resource, cause: s.cause, status: 'start' });
   try {
@@ -215,21 +99,14 @@ async function step(o: ExecuteOptions, s: Step | StepLabel, fn: () => Promise<vo
 }
 
 function checkInterrupted(o: ExecuteOptions): void {
-  if (o.interrupted?.()) throw new SbxError('INTERRUPTED', 'interrupted', { exitCode: 130 });
+  if (o.interrupted?.()) throw new SbxError('INTERRUPTED', 'interrupted', { exitCode: EXIT.INTERRUPTED });
 }
 
-/** Remove what this run created (containers first), then put stashed containers back. Best effort, never throws. */
-async function rollback(o: ExecuteOptions, created: Created, stashed: Stashed[]): Promise<void> {
-  const quiet = { allowFailure: true };
-  if (created.containers.length) {
-    o.reporter.info(`rolling back: removing ${created.containers.length} container(s) this apply created`);
-    await o.docker.run(['rm', '--force', '--volumes', ...created.containers], quiet);
-  }
-  await o.mounts.release(created.prepared).catch(() => undefined);
-  if (created.volumes.length) await o.docker.run(['volume', 'rm', '--force', ...created.volumes], quiet);
-  for (const n of created.networks) await o.docker.run(['network', 'rm', n], quiet);
-  for (const s of stashed.reverse()) {
-    if (s.renamed) await o.docker.run(['rename', s.to, s.name], quiet);
-    if (s.wasRunning) await o.docker.run(['start', s.name], quiet);
+/** Undo every started step, last first. Best effort: each undo command may fail, none throws. */
+async function rollback(o: ExecuteOptions, started: PlanStep[]): Promise<void> {
+  const toUndo = started.filter((s) => s.undo.length);
+  if (toUndo.length) o.reporter.info(`rolling back: undoing ${toUndo.length} step(s) this apply started`);
+  for (const s of [...toUndo].reverse()) {
+    for (const c of s.undo) await runCommand(o, c, new Map(), true).catch(() => undefined);
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Docker } from '../docker/engine.js';
+import type { DockerClient } from '../docker/engine.js';
 import { SbxError } from '../errors.js';
-import { sandboxesFrom } from '../lifecycle/status.js';
+import { sandboxesFrom } from '../plan/status.js';
 import type { Sandbox } from '../manifest/model.js';
 import { containerName, infraName } from '../plan/names.js';
 import { observeContainers } from '../plan/observe.js';
@@ -14,7 +14,7 @@ export interface WaitOptions {
 }
 
 /** --wait: every container running, then the readiness probe passing (success_threshold times in a row). */
-export async function waitReady(docker: Docker, sandbox: Sandbox, o: WaitOptions): Promise<void> {
+export async function waitReady(docker: DockerClient, sandbox: Sandbox, o: WaitOptions): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   const t0 = Date.now();
   for (;;) {
@@ -50,7 +50,7 @@ export async function waitReady(docker: Docker, sandbox: Sandbox, o: WaitOptions
 }
 
 /** The host port of the probed container port, when published (egress: true). */
-async function publishedPort(docker: Docker, sandbox: Sandbox): Promise<number | undefined> {
+async function publishedPort(docker: DockerClient, sandbox: Sandbox): Promise<number | undefined> {
   const probe = sandbox.readinessProbe!;
   if (!sandbox.egress || !sandbox.ports.some((p) => p.containerPort === probe.port && p.protocol === 'tcp')) return undefined;
   const { stdout } = await docker.run(['port', infraName(sandbox.id), `${probe.port}/tcp`], { allowFailure: true });
@@ -62,7 +62,7 @@ async function publishedPort(docker: Docker, sandbox: Sandbox): Promise<number |
  * From the host when the port is published; otherwise from inside the sandbox's network namespace
  * with the first container's own tools (wget/nc, as busybox and most base images have).
  */
-async function probeOnce(docker: Docker, sandbox: Sandbox, hostPort: number | undefined): Promise<boolean> {
+async function probeOnce(docker: DockerClient, sandbox: Sandbox, hostPort: number | undefined): Promise<boolean> {
   const p = sandbox.readinessProbe!;
   const timeoutMs = p.timeoutSeconds * 1000;
   if (hostPort !== undefined) {

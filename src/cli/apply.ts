@@ -66,7 +66,7 @@ function dryRunText(r: ApplyResult): string {
   const lines = [`sandbox ${r.id}: plan (dry run, nothing changed)`];
   r.steps.forEach((s, i) => {
     lines.push(`  ${i + 1}. ${s.action} ${s.resource}  — ${s.cause}`);
-    if (s.argv) lines.push(`       ${s.argv.map(shellQuote).join(' ')}`);
+    for (const c of s.commands) lines.push(`       ${'argv' in c ? c.argv.map(shellQuote).join(' ') : c.host}`);
   });
   for (const u of r.unchanged) lines.push(`  = ${u} unchanged`);
   return lines.join('\n');

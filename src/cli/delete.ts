@@ -1,6 +1,6 @@
 import { SbxError } from '../errors.js';
 import { deleteSandbox } from '../lifecycle/delete.js';
-import { sandboxesFrom } from '../lifecycle/status.js';
+import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { toJson } from '../ui/format.js';
 import type { Ctx } from './context.js';

@@ -1,7 +1,7 @@
 import { SbxError } from '../errors.js';
 import { L } from '../labels.js';
 import { infraName } from '../plan/names.js';
-import { sandboxesFrom } from '../lifecycle/status.js';
+import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import type { Ctx } from './context.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync, statSync, writeSync } from 'node:fs';
 import { manifestFingerprint, readAppliedRecord, unchangedLine, type AppliedRecord } from '../apply/applied-record.js';
-import { spawnCollect } from '../docker/spawn.js';
+import { Docker } from '../docker/engine.js';
 import { containersPsArgs, parseContainers, type ObservedContainer } from '../plan/observe.js';
 
 /**
@@ -17,9 +17,9 @@ export async function fastNoop(args: string[], env: NodeJS.ProcessEnv = process.
     if (!call || !statSync(call.file).isFile()) return false;
     const rec = readAppliedRecord(manifestFingerprint(call.file, readFileSync(call.file, 'utf8'), env));
     if (!rec) return false;
-    const argv = [...(call.context ? ['--context', call.context] : []), ...containersPsArgs(rec.id)];
-    const ps = await spawnCollect(env.SBX_DOCKER ?? 'docker', argv);
-    if (ps.spawnError || ps.exitCode !== 0) return false;
+    const docker = new Docker({ bin: env.SBX_DOCKER ?? 'docker', context: call.context });
+    const ps = await docker.run(containersPsArgs(rec.id), { allowFailure: true });
+    if (ps.exitCode !== 0) return false;
     if (!confirms(rec, parseContainers(ps.stdout))) return false;
     // Synchronous, so that a closed stdout (EPIPE) lands in the catch and the full CLI handles it as usual.
     writeSync(1, unchangedLine(rec.id) + '\n');

@@ -1,6 +1,6 @@
 import { SbxError } from '../errors.js';
 import { L } from '../labels.js';
-import { sandboxesFrom } from '../lifecycle/status.js';
+import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { toJson, toYaml } from '../ui/format.js';
 import { renderTable } from '../ui/table.js';

@@ -1,5 +1,5 @@
 import { SbxError } from '../errors.js';
-import { sandboxesFrom } from '../lifecycle/status.js';
+import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import type { Ctx } from './context.js';
 

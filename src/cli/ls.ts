@@ -1,4 +1,4 @@
-import { sandboxesFrom, type SandboxStatus } from '../lifecycle/status.js';
+import { sandboxesFrom, type SandboxStatus } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { humanDuration, toJson, toYaml } from '../ui/format.js';
 import { renderTable } from '../ui/table.js';

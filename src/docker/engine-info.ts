@@ -1,4 +1,4 @@
-import type { Docker } from './engine.js';
+import type { DockerClient } from './engine.js';
 
 export interface EngineInfo {
   apiVersion: string;
@@ -10,7 +10,7 @@ export interface EngineInfo {
  * Read-only calls made only when an apply has containers to create; the API version (a second call)
  * only when a pvc sub_path depends on it, else apiVersion is ''.
  */
-export async function engineInfo(docker: Docker, withApiVersion: boolean): Promise<EngineInfo> {
+export async function engineInfo(docker: DockerClient, withApiVersion: boolean): Promise<EngineInfo> {
   const [version, info] = await Promise.all([
     withApiVersion ? docker.run(['version', '--format', '{{.Server.APIVersion}}']) : { stdout: '' },
     docker.run(['info', '--format', '{{.Driver}}\t{{json .DriverStatus}}']),

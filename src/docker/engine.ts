@@ -26,8 +26,21 @@ export interface RunResult {
   exitCode: number;
 }
 
+/** What sbx asks of docker; the real one is `Docker`, tests use a fake. */
+export interface DockerClient {
+  readonly context?: string;
+  readonly onCommand?: (argv: readonly string[]) => void;
+  /** The argv sbx would run for these docker arguments (global flags included). */
+  argv(args: readonly string[]): string[];
+  run(args: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  interactive(args: readonly string[]): Promise<number>;
+  stream(args: readonly string[], onLine: (line: string, stream: 'stdout' | 'stderr') => void): Promise<number>;
+  jsonLines<T>(args: readonly string[], opts?: RunOptions): Promise<T[]>;
+  json<T>(args: readonly string[], opts?: RunOptions): Promise<T>;
+}
+
 /** The only place sbx spawns docker. Typed calls live in docker/*.ts on top of run(). */
-export class Docker {
+export class Docker implements DockerClient {
   readonly bin: string;
   readonly context?: string;
   /** Set with -v: sees every argv sbx runs (docker, and through the backends' trace, mount tools). */

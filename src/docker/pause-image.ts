@@ -1,5 +1,5 @@
 import { SbxError } from '../errors.js';
-import type { Docker } from './engine.js';
+import type { DockerClient } from './engine.js';
 import { tarArchive } from './tar.js';
 
 /** Bump together with package.json so a new release never reuses an older pause image. */
@@ -10,23 +10,21 @@ export function pauseImageRef(): string {
   return process.env.SBX_PAUSE_IMAGE || `sbx-pause:${SBX_VERSION}-${process.arch}`;
 }
 
-/**
- * Make sure the infra image exists without ever pulling: sbx's own pause image is built from bytes
- * and `docker import`ed (as podman does); a user-chosen SBX_PAUSE_IMAGE must already be there.
- */
-export async function ensurePauseImage(docker: Docker): Promise<string> {
-  const ref = pauseImageRef();
+/** Whether the infra image is on the engine (sbx never pulls it). */
+export async function pauseImagePresent(docker: DockerClient, ref: string): Promise<boolean> {
   const inspect = await docker.run(['image', 'inspect', '--format', '{{.Id}}', ref], { allowFailure: true, what: `inspect image ${ref}` });
-  if (inspect.exitCode === 0) return ref;
+  if (inspect.exitCode === 0) return true;
   if (process.env.SBX_PAUSE_IMAGE) {
     throw new SbxError('IMAGE_NOT_FOUND', `pause image ${ref} (SBX_PAUSE_IMAGE) is not present on the engine; sbx never pulls it`, {
       hint: `load it first (docker pull/load ${ref}) or unset SBX_PAUSE_IMAGE to let sbx build its own`,
     });
   }
-  const tar = tarArchive([{ name: 'pause', mode: 0o755, data: pauseElf(process.arch) }]);
-  // Two sbx processes may import at once; the second import just retags identical content.
-  await docker.run(['import', '--change', 'ENTRYPOINT ["/pause"]', '-', ref], { input: tar, what: `build pause image ${ref}` });
-  return ref;
+  return false;
+}
+
+/** sbx's own pause image: one static program built from bytes, `docker import`ed (as podman does). */
+export function pauseImageTar(): Uint8Array {
+  return tarArchive([{ name: 'pause', mode: 0o755, data: pauseElf(process.arch) }]);
 }
 
 const LOAD_ADDRESS = 0x400000n;

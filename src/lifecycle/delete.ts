@@ -1,16 +1,16 @@
 import { forgetAppliedRecord } from '../apply/applied-record.js';
-import type { Docker } from '../docker/engine.js';
-import { withLocks } from '../lock.js';
+import type { DockerClient } from '../docker/engine.js';
+import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { L } from '../labels.js';
+import { removeContainersArgs } from '../plan/argv.js';
 import { observeContainers, observeNetworksAndVolumes } from '../plan/observe.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
 import { releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
 import { backendContext } from '../volumes/types.js';
-import { LOCK_TIMEOUT_MS } from '../apply/apply-sandbox.js';
 
 export interface DeleteOptions {
-  docker: Docker;
+  docker: DockerClient;
   reporter: Reporter;
   /** Also remove pvc volumes this sandbox created (create: true) that nothing else uses. */
   volumes?: boolean;
@@ -43,7 +43,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
         async () => {
           if (containers.length) {
             const t0 = Date.now();
-            await o.docker.run(['rm', '--force', '--volumes', ...containers.map((c) => c.name)], { what: `remove containers of ${id}` });
+            await o.docker.run(removeContainersArgs(containers.map((c) => c.name)), { what: `remove containers of ${id}` });
             o.reporter.step({ action: 'remove', resource: `${containers.length} container(s) of ${id}`, status: 'done', elapsedMs: Date.now() - t0 });
           }
           await releaseContainerResources(ctx, resources);

@@ -1,22 +1,22 @@
 import { forgetAppliedRecord, recordedSandboxes } from '../apply/applied-record.js';
-import type { Docker } from '../docker/engine.js';
+import type { DockerClient } from '../docker/engine.js';
 import { isLocked } from '../lock.js';
 import { L } from '../labels.js';
+import { removeContainersArgs } from '../plan/argv.js';
 import { isStashName } from '../plan/names.js';
 import { observe, type Observed } from '../plan/observe.js';
 import type { Reporter } from '../ui/reporter.js';
 import { sweepHostMounts } from '../volumes/index.js';
 import { backendContext } from '../volumes/types.js';
 import { deleteSandbox } from './delete.js';
-import { sandboxesFrom } from './status.js';
+import { sandboxesFrom } from '../plan/status.js';
 
-export interface GcAction {
-  what: string;
-  reason: string;
-}
+import type { GcAction } from '../volumes/backend.js';
+
+export type { GcAction };
 
 export interface GcOptions {
-  docker: Docker;
+  docker: DockerClient;
   reporter: Reporter;
   dryRun: boolean;
   now?: Date;
@@ -88,7 +88,7 @@ function newestContainer(observed: Observed, id: string): number | undefined {
   return times.length ? Math.max(...times) : undefined;
 }
 
-async function newestObject(docker: Docker, observed: Observed, id: string): Promise<number | undefined> {
+async function newestObject(docker: DockerClient, observed: Observed, id: string): Promise<number | undefined> {
   const mine = (xs: { name: string; labels: Partial<Record<string, string>> }[]) => xs.filter((x) => x.labels[L.sandbox] === id).map((x) => x.name);
   const created = async (args: string[], names: string[]) =>
     names.length ? (await docker.run([...args, ...names], { allowFailure: true })).stdout.split('\n').filter(Boolean) : [];
@@ -116,7 +116,7 @@ async function removeStashedContainers(o: GcOptions, observed: Observed, deleted
     const stillApplying = { id, expired: false, incomplete: true, lastCreated: async () => newestContainer(observed, id) };
     if (!(await abandoned(stillApplying, now))) continue;
     actions.push({ what: `container ${c.name}`, reason: 'replaced by an earlier apply' });
-    if (!o.dryRun) await o.docker.run(['rm', '--force', '--volumes', c.name], { what: `remove container ${c.name}` });
+    if (!o.dryRun) await o.docker.run(removeContainersArgs([c.name]), { what: `remove container ${c.name}` });
   }
   return actions;
 }

@@ -1,4 +1,4 @@
-import type { Docker } from '../docker/engine.js';
+import type { DockerClient } from '../docker/engine.js';
 import { L } from '../labels.js';
 
 /** Labels every observed object reports (read with {{.Label}} so values may hold commas). */
@@ -41,7 +41,7 @@ function labelsOf(names: readonly string[], values: string[]): Record<string, st
 }
 
 /** One `docker ps`: every sbx container (or one sandbox's), with the labels sbx keeps its state in. */
-export async function observeContainers(docker: Docker, sandboxId?: string): Promise<ObservedContainer[]> {
+export async function observeContainers(docker: DockerClient, sandboxId?: string): Promise<ObservedContainer[]> {
   const { stdout } = await docker.run(containersPsArgs(sandboxId));
   return parseContainers(stdout);
 }
@@ -71,7 +71,7 @@ function isoFromPs(created: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
+async function observeObjects(docker: DockerClient, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
   const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
   const names = [L.sandbox, L.role, L.volume, L.configHash];
   const { stdout } = await docker.run([kind, 'ls', '--filter', `label=${filter}`, '--format', ['{{.Name}}', labelFormat(names)].join(SEP)]);
@@ -85,13 +85,13 @@ async function observeObjects(docker: Docker, kind: 'network' | 'volume', sandbo
 }
 
 /** Networks and volumes: two concurrent listing calls. */
-export async function observeNetworksAndVolumes(docker: Docker, sandboxId?: string): Promise<Omit<Observed, 'containers'>> {
+export async function observeNetworksAndVolumes(docker: DockerClient, sandboxId?: string): Promise<Omit<Observed, 'containers'>> {
   const [networks, volumes] = await Promise.all([observeObjects(docker, 'network', sandboxId), observeObjects(docker, 'volume', sandboxId)]);
   return { networks, volumes };
 }
 
 /** Observe Docker once: three concurrent listing calls, no per-object inspect. */
-export async function observe(docker: Docker, sandboxId?: string): Promise<Observed> {
+export async function observe(docker: DockerClient, sandboxId?: string): Promise<Observed> {
   const [containers, others] = await Promise.all([observeContainers(docker, sandboxId), observeNetworksAndVolumes(docker, sandboxId)]);
   return { containers, ...others };
 }

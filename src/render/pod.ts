@@ -1,5 +1,5 @@
 import type { IContainer, IPod, IVolume } from 'kubernetes-models/v1';
-import { DEFAULT_PIDS_LIMIT } from '../docker/args.js';
+import { DEFAULT_PIDS_LIMIT } from '../plan/argv.js';
 import { renderContainer } from './container.js';
 import type { SandboxContext } from './context.js';
 import { NameAllocator, toDnsLabel } from './names.js';

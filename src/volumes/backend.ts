@@ -1,5 +1,6 @@
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
+import type { PlanStep } from '../plan/steps.js';
 import type { BackendContext, PreparedMount } from './types.js';
 
 export interface GcAction {
@@ -15,6 +16,8 @@ export interface GcAction {
 export interface VolumeBackend {
   /** Checks that can fail on bad input or host state; no side effects. Throws SbxError (or SbxErrors). */
   preflight(ctx: BackendContext, mounts: { m: DesiredMount; dc: DesiredContainer }[]): Promise<void>;
+  /** Docker volumes to create before any container (plan steps, so --dry-run shows them and rollback undoes them). */
+  volumeSteps?(ctx: BackendContext, mounts: { m: DesiredMount; dc: DesiredContainer }[]): Promise<PlanStep[]>;
   /** What --dry-run shows; no side effects, no secrets. */
   planned(ctx: BackendContext, m: DesiredMount, dc: DesiredContainer): PreparedMount;
   /** Re-check and make the source bindable, right before the container is created. */

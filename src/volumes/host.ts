@@ -5,7 +5,7 @@ import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import { allowingPrefix, HOW_TO_ALLOW, lexicallyAllowed, loadAllowList, type AllowList } from './allow-list.js';
 import type { VolumeBackend } from './backend.js';
 import { canonicalDirectory, PathProblem, problemError, resolveInside, throwAll, type PathProblemKind } from './safe-path.js';
-import { newStagingPath, plannedStagingPath, releaseStaged, stagePinned, sweepStaging } from './staging.js';
+import { stagingPathFor, releaseStaged, stagePinned, sweepStaging } from './staging.js';
 import type { PreparedMount } from './types.js';
 
 /** A host directory under an allowed prefix, pinned and bound through a private staging path. */
@@ -26,12 +26,12 @@ export const hostBackend: VolumeBackend = {
   },
 
   planned(ctx, m, dc) {
-    return hostMount(m, plannedStagingPath(ctx, dc, m));
+    return hostMount(m, stagingPathFor(ctx, dc, m));
   },
 
   async prepare(ctx, m, dc) {
     const canonical = resolveHostMount(loadAllowList(), m, dc);
-    const staging = newStagingPath(ctx, dc, m);
+    const staging = stagingPathFor(ctx, dc, m);
     try {
       await stagePinned(canonical, staging);
     } catch (err) {

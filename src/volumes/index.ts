@@ -1,9 +1,9 @@
-import type { MountProvider } from '../apply/execute.js';
 import { engineEndpoint, isLocalEndpoint } from '../docker/endpoint.js';
 import { SbxError, SbxErrors } from '../errors.js';
 import type { Volume } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount, DesiredSandbox } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
+import type { MountProvider, PlanStep } from '../plan/steps.js';
 import type { GcAction, VolumeBackend } from './backend.js';
 import { hostBackend } from './host.js';
 import { ossfsBackend } from './ossfs/index.js';
@@ -62,25 +62,39 @@ async function refuseHostPathsOnRemoteEngine(ctx: BackendContext, containers: De
   );
 }
 
-/** Mounts as --dry-run shows them: no side effects. */
+/** Plan steps the backends need before any container of these is created (pvc create: true). */
+export async function volumeSteps(ctx: BackendContext, containers: DesiredContainer[]): Promise<PlanStep[]> {
+  const out: PlanStep[] = [];
+  for (const kind of ORDER) {
+    const mounts = containers.flatMap((dc) => dc.mounts.filter((m) => m.volume.kind === kind).map((m) => ({ m, dc })));
+    const make = BACKENDS[kind].volumeSteps;
+    if (mounts.length && make) out.push(...(await make(ctx, mounts)));
+  }
+  return out;
+}
+
+/** The mounts each container gets (their sources final), as the plan's argv names them: no side effects. */
 export function plannedMounts(ctx: BackendContext, dc: DesiredContainer): PreparedMount[] {
   return dc.mounts.map((m) => BACKENDS[m.volume.kind].planned(ctx, m, dc));
 }
 
-export function createMountProvider(ctx: BackendContext, _desired: DesiredSandbox): MountProvider {
+/** The plan's host-side actions for one apply; what each container's mounts became is kept for release(). */
+export function createMountProvider(ctx: BackendContext, desired: DesiredSandbox): MountProvider {
+  const prepared = new Map<string, PreparedMount[]>();
   return {
-    async prepare(dc) {
+    async prepare(container) {
+      const dc = desired.containers.find((c) => c.dockerName === container);
+      if (!dc) throw new Error(`no container ${container} in the plan`);
       const out: PreparedMount[] = [];
-      try {
-        for (const m of dc.mounts) out.push(await BACKENDS[m.volume.kind].prepare(ctx, m as DesiredMount, dc));
-      } catch (err) {
-        await releasePrepared(ctx, out);
-        throw err;
-      }
+      prepared.set(container, out);
+      for (const m of dc.mounts) out.push(await BACKENDS[m.volume.kind].prepare(ctx, m, dc));
       return out;
     },
-    verify: (containerName, mounts) => verifyMountSources(ctx.docker, containerName, mounts),
-    release: (mounts) => releasePrepared(ctx, mounts),
+    verify: (container, mounts) => verifyMountSources(ctx.docker, container, mounts),
+    async release(container) {
+      await releasePrepared(ctx, prepared.get(container) ?? []);
+      prepared.delete(container);
+    },
     afterRemove: (resources) => releaseContainerResources(ctx, resources),
   };
 }

@@ -1,4 +1,4 @@
-import type { Docker } from '../docker/engine.js';
+import type { DockerClient } from '../docker/engine.js';
 import { SbxError } from '../errors.js';
 
 /** The fields of `docker volume inspect` sbx uses. */
@@ -15,7 +15,7 @@ export interface VolumeInfo {
  * "no such volume" line per missing name; those are simply absent from the result. Any other
  * failure is PVC_VOLUME_INSPECT_FAILED.
  */
-export async function inspectVolumes(docker: Docker, names: string[]): Promise<Map<string, VolumeInfo>> {
+export async function inspectVolumes(docker: DockerClient, names: string[]): Promise<Map<string, VolumeInfo>> {
   const found = new Map<string, VolumeInfo>();
   if (!names.length) return found;
   const res = await docker.run(['volume', 'inspect', ...names], { allowFailure: true, what: `inspect volumes ${names.join(', ')}` });

@@ -2,10 +2,11 @@ import { SbxError, type ErrorCode } from '../errors.js';
 import { L, LABEL_PREFIX } from '../labels.js';
 import type { PvcVolume } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
+import type { PlanStep } from '../plan/steps.js';
 import type { VolumeBackend } from './backend.js';
 import { inspectVolumes, type VolumeInfo } from './pvc-inspect.js';
 import { canonicalDirectory, PathProblem, problemError, resolveInside, throwAll, type PathProblemKind } from './safe-path.js';
-import { newStagingPath, plannedStagingPath, releaseStaged, stagePinned } from './staging.js';
+import { stagingPathFor, releaseStaged, stagePinned } from './staging.js';
 import type { BackendContext, PreparedMount } from './types.js';
 
 /**
@@ -15,7 +16,7 @@ import type { BackendContext, PreparedMount } from './types.js';
  */
 export const pvcBackend: VolumeBackend = {
   async preflight(ctx, mounts) {
-    const state = await inspectOnce(ctx, mounts.map(({ m }) => claimOf(m)));
+    const state = await stateFor(ctx, mounts.map(({ m }) => claimOf(m)));
     const errors = new Map<string, SbxError>();
     for (const { m, dc } of mounts) {
       try {
@@ -30,37 +31,26 @@ export const pvcBackend: VolumeBackend = {
 
   planned(ctx, m, dc) {
     if (!m.mount.subPath || engineHasVolumeSubpath(ctx)) return volumeMount(ctx, m);
-    return stagedMount(m, plannedStagingPath(ctx, dc, m));
+    return stagedMount(m, stagingPathFor(ctx, dc, m));
   },
 
   async prepare(ctx, m, dc) {
-    const state = runs.get(ctx) ?? (await inspectOnce(ctx, [claimOf(m)]));
-    if (!state.inspected.has(claimOf(m))) await inspectInto(ctx, state, [claimOf(m)]);
-    const info = state.volumes.get(claimOf(m)) ?? (await createOnce(ctx, state, m, dc));
-    let prepared: PreparedMount;
-    try {
-      prepared = await prepareMount(ctx, info, m, dc);
-    } catch (err) {
-      await removeIfCreatedAndUnused(ctx, state, claimOf(m));
-      throw err;
-    }
-    usersOf(state, claimOf(m)).add(prepared);
-    preparedClaims.set(prepared, claimOf(m));
-    return prepared;
+    const state = await stateFor(ctx, [claimOf(m)]);
+    // create: true volumes were made by a plan step before any container.
+    if (!state.volumes.has(claimOf(m))) await inspectInto(ctx, state, [claimOf(m)]);
+    return prepareMount(ctx, state.volumes.get(claimOf(m)), m, dc);
   },
 
   async release(ctx, mounts) {
     await releaseStaged(ctx, mounts.flatMap((m) => (m.stagingPath ? [m.stagingPath] : [])));
-    const state = runs.get(ctx);
-    if (!state) return;
-    const claims = new Set<string>();
-    for (const m of mounts) {
-      const claim = preparedClaims.get(m);
-      if (claim === undefined) continue;
-      usersOf(state, claim).delete(m);
-      claims.add(claim);
-    }
-    for (const claim of claims) await removeIfCreatedAndUnused(ctx, state, claim);
+  },
+
+  /** create: true and missing: one `docker volume create` per claim, a plan step undone on failure. */
+  async volumeSteps(ctx, mounts) {
+    const state = await stateFor(ctx, mounts.map(({ m }) => claimOf(m)));
+    const missing = new Map<string, DesiredContainer>();
+    for (const { m, dc } of mounts) if ((m.volume as PvcVolume).create && !state.volumes.has(claimOf(m)) && !missing.has(claimOf(m))) missing.set(claimOf(m), dc);
+    return [...missing].map(([claim, dc]) => createVolumeStep(ctx, claim, dc));
   },
 
   // Staging mounts of removed containers (pvc and host alike) are released by the host backend.
@@ -68,33 +58,21 @@ export const pvcBackend: VolumeBackend = {
   sweep: async () => [],
 };
 
-/** What this apply learned and did about named volumes (keyed by the apply's context object). */
+const claimOf = (m: DesiredMount) => (m.volume as PvcVolume).claimName;
+
+/** What this apply learned about named volumes, kept on the apply's context. */
 interface RunState {
   inspected: Set<string>;
   /** Volumes that exist, by name. */
   volumes: Map<string, VolumeInfo>;
-  creating: Map<string, Promise<VolumeInfo>>;
-  /** Volumes this apply created; removed again if no container of the apply ends up using them. */
-  created: Set<string>;
-  users: Map<string, Set<PreparedMount>>;
 }
 
-const runs = new WeakMap<BackendContext, RunState>();
-const preparedClaims = new WeakMap<PreparedMount, string>();
-
-const claimOf = (m: DesiredMount) => (m.volume as PvcVolume).claimName;
-
-function usersOf(state: RunState, claim: string): Set<PreparedMount> {
-  let set = state.users.get(claim);
-  if (!set) state.users.set(claim, (set = new Set()));
-  return set;
-}
-
-/** One `docker volume inspect` for every claim of the apply. */
-async function inspectOnce(ctx: BackendContext, claims: string[]): Promise<RunState> {
-  const state: RunState = { inspected: new Set(), volumes: new Map(), creating: new Map(), created: new Set(), users: new Map() };
-  await inspectInto(ctx, state, claims);
-  runs.set(ctx, state);
+/** One `docker volume inspect` for every claim of the apply; later calls reuse it. */
+async function stateFor(ctx: BackendContext, claims: string[]): Promise<RunState> {
+  let state = ctx.memo.get('pvc') as RunState | undefined;
+  if (!state) ctx.memo.set('pvc', (state = { inspected: new Set(), volumes: new Map() }));
+  const todo = claims.filter((c) => !state.inspected.has(c));
+  if (todo.length) await inspectInto(ctx, state, todo);
   return state;
 }
 
@@ -155,10 +133,10 @@ function resolveFallback(ctx: BackendContext, info: VolumeInfo, m: DesiredMount,
   }
 }
 
-async function prepareMount(ctx: BackendContext, info: VolumeInfo, m: DesiredMount, dc: DesiredContainer): Promise<PreparedMount> {
+async function prepareMount(ctx: BackendContext, info: VolumeInfo | undefined, m: DesiredMount, dc: DesiredContainer): Promise<PreparedMount> {
   const canonical = checkMount(ctx, info, m, dc);
   if (canonical === undefined) return volumeMount(ctx, m);
-  const staging = newStagingPath(ctx, dc, m);
+  const staging = stagingPathFor(ctx, dc, m);
   try {
     await stagePinned(canonical, staging);
   } catch (err) {
@@ -193,47 +171,22 @@ function stagedMount(m: DesiredMount, staging: string): PreparedMount {
   };
 }
 
-/** create: true — make the volume, labelled as this sandbox's, once per apply even when several containers mount it. */
-function createOnce(ctx: BackendContext, state: RunState, m: DesiredMount, dc: DesiredContainer): Promise<VolumeInfo> {
-  const claim = claimOf(m);
-  const vol = m.volume as PvcVolume;
-  if (!vol.create) {
-    return Promise.reject(new SbxError('PVC_VOLUME_NOT_FOUND', `${context(m, dc)}: Docker volume ${claim} does not exist`));
-  }
-  let pending = state.creating.get(claim);
-  if (!pending) {
-    pending = createVolume(ctx, state, claim, userLabels(dc));
-    state.creating.set(claim, pending);
-  }
-  return pending;
-}
-
-async function createVolume(ctx: BackendContext, state: RunState, claim: string, labels: Record<string, string>): Promise<VolumeInfo> {
-  const labelArgs = Object.entries({ ...labels, [L.createdBy]: ctx.sandboxId }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  await ctx.docker.run(['volume', 'create', ...labelArgs, claim], { what: `create volume ${claim}` });
-  const info = (await inspectVolumes(ctx.docker, [claim])).get(claim);
-  if (!info) throw new SbxError('PVC_VOLUME_INSPECT_FAILED', `volume ${claim} was created but cannot be inspected`);
-  // `docker volume create` returns an existing volume unchanged: only ours if it carries our label.
-  if (info.Labels?.[L.createdBy] === ctx.sandboxId) state.created.add(claim);
-  state.volumes.set(claim, info);
-  ctx.log(`created volume ${claim}`);
-  return info;
+function createVolumeStep(ctx: BackendContext, claim: string, dc: DesiredContainer): PlanStep {
+  const labels = { ...userLabels(dc), [L.createdBy]: ctx.sandboxId };
+  const labelArgs = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  return {
+    action: 'create',
+    resource: `volume ${claim}`,
+    cause: 'pvc with create: true, and the volume is missing',
+    phase: 'prepare',
+    run: [{ kind: 'docker', args: ['volume', 'create', ...labelArgs, claim], what: `create volume ${claim}` }],
+    undo: [{ kind: 'docker', args: ['volume', 'rm', claim], what: `remove volume ${claim}` }],
+  };
 }
 
 /** The manifest's metadata labels (copied to the Docker objects sbx creates), without sbx's own. */
 function userLabels(dc: DesiredContainer): Record<string, string> {
   return Object.fromEntries(Object.entries(dc.labels).filter(([k]) => !k.startsWith(`${LABEL_PREFIX}.`)));
-}
-
-async function removeIfCreatedAndUnused(ctx: BackendContext, state: RunState, claim: string): Promise<void> {
-  if (!state.created.has(claim) || usersOf(state, claim).size) return;
-  // Docker refuses while any container still references the volume; that keeps it.
-  const res = await ctx.docker.run(['volume', 'rm', claim], { allowFailure: true, what: `remove volume ${claim}` });
-  if (res.exitCode !== 0) return;
-  state.created.delete(claim);
-  state.volumes.delete(claim);
-  state.creating.delete(claim);
-  ctx.log(`removed volume ${claim} (created by this apply, not used)`);
 }
 
 export { removeCreatedPvcVolumes } from './pvc-cleanup.js';

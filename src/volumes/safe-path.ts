@@ -163,8 +163,9 @@ export function problemError(p: PathProblem, codes: Record<PathProblemKind, Erro
   return new SbxError(codes[p.kind], `${context}: ${p.message}`, { hint, cause: p });
 }
 
-/** Throw the problems found in a preflight: one as itself, several together. */
+/** Throw the problems found in a preflight, each once: one as itself, several together. */
 export function throwAll(errors: SbxError[]): void {
-  if (errors.length === 1) throw errors[0];
-  if (errors.length) throw new SbxErrors(errors);
+  const unique = errors.filter((e, i) => errors.findIndex((x) => x.code === e.code && x.message === e.message) === i);
+  if (unique.length === 1) throw unique[0];
+  if (unique.length) throw new SbxErrors(unique);
 }

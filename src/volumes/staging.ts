@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from '../lazy-execa.js';
@@ -18,13 +17,9 @@ import type { BackendContext } from './types.js';
  */
 export const stagingRoot = (stateDir: string) => path.join(canonicalLoose(stateDir), 'staging');
 
-export function newStagingPath(ctx: BackendContext, dc: DesiredContainer, m: DesiredMount): string {
-  return stagingPathWith(ctx, dc, m, randomBytes(4).toString('hex'));
-}
-
-/** What --dry-run shows: the nonce is only chosen at apply time. */
-export function plannedStagingPath(ctx: BackendContext, dc: DesiredContainer, m: DesiredMount): string {
-  return stagingPathWith(ctx, dc, m, 'XXXXXXXX');
+/** The staging path of one container mount in this apply (the nonce is the apply's run id). */
+export function stagingPathFor(ctx: BackendContext, dc: DesiredContainer, m: DesiredMount): string {
+  return stagingPathWith(ctx, dc, m, ctx.nonce);
 }
 
 function stagingPathWith(ctx: BackendContext, dc: DesiredContainer, m: DesiredMount, nonce: string): string {

@@ -1,4 +1,4 @@
-import type { Docker } from '../docker/engine.js';
+import type { DockerClient } from '../docker/engine.js';
 import { SbxError } from '../errors.js';
 import type { PreparedMount } from './types.js';
 
@@ -6,7 +6,7 @@ import type { PreparedMount } from './types.js';
  * After `docker create`, the engine's record of each bind must name exactly the source sbx checked.
  * Anything else (a path swapped between check and create) removes the container and fails.
  */
-export async function verifyMountSources(docker: Docker, containerName: string, mounts: PreparedMount[]): Promise<void> {
+export async function verifyMountSources(docker: DockerClient, containerName: string, mounts: PreparedMount[]): Promise<void> {
   const expected = mounts.filter((m) => m.expectedSource);
   if (!expected.length) return;
   const { stdout } = await docker.run(['container', 'inspect', '--format', '{{json .Mounts}}', containerName], { what: `inspect container ${containerName}` });

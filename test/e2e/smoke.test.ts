@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Docker } from '../../src/docker/engine.js';
-import { ensurePauseImage } from '../../src/docker/pause-image.js';
+import { pauseImagePresent, pauseImageRef, pauseImageTar } from '../../src/docker/pause-image.js';
+import { pauseImportArgs } from '../../src/plan/argv.js';
 import { RUN, RUN_LABEL, STATE_DIR, TEST_IMAGE, docker, dockerJson, objectsWithLabel, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
 import { expectNothingLeft, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
+
+/** The pause image as an apply makes it: its build step runs only when the image is missing. */
+async function ensurePauseImage(d: Docker): Promise<string> {
+  const ref = pauseImageRef();
+  if (!(await pauseImagePresent(d, ref))) await d.run(pauseImportArgs(ref), { input: pauseImageTar() });
+  return ref;
+}
 
 describe.concurrent('e2e harness', () => {
   it('workers see the run id and state dir the global setup chose', () => {

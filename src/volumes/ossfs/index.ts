@@ -1,7 +1,8 @@
-import { SbxError, SbxErrors } from '../../errors.js';
+import { SbxError } from '../../errors.js';
 import type { OssfsVolume } from '../../manifest/model.js';
 import type { DesiredMount } from '../../plan/desired.js';
 import type { VolumeBackend } from '../backend.js';
+import { throwAll } from '../safe-path.js';
 import type { BackendContext, PreparedMount } from '../types.js';
 import { checkFuse, findOssfsBinary } from './binaries.js';
 import { resolveCredentials } from './credentials.js';
@@ -32,12 +33,6 @@ function preparedMount(ctx: BackendContext, m: DesiredMount): PreparedMount {
     expectedSource: dir,
     ossfsKey: key,
   };
-}
-
-function throwAll(errors: SbxError[]): void {
-  const unique = errors.filter((e, i) => errors.findIndex((x) => x.code === e.code && x.message === e.message) === i);
-  if (unique.length === 1) throw unique[0];
-  if (unique.length) throw new SbxErrors(unique);
 }
 
 /** Mount the key's directory unless a healthy mount is already there; a dead one is taken off first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerCreateArgs, infraCreateArgs, mountFlag, tmpfsVolumeCreateArgs } from '../../../src/docker/args.js';
+import { containerCreateArgs, infraCreateArgs, mountFlag, tmpfsVolumeCreateArgs } from '../../../src/plan/argv.js';
 import { desiredSandbox } from '../../../src/plan/desired.js';
 import { tmpSizeBytes } from '../../../src/plan/tmp-budget.js';
 import { tmpfsMount } from '../../../src/volumes/tmpfs.js';

@@ -111,7 +111,7 @@ describe('host planned (dry run)', () => {
       backend: 'host',
       volume: 'outputs',
       displaySource: `${allowed}/outputs/run-1`,
-      mount: { type: 'bind', source: `${stateDir}/staging/demo/sbx-demo..app/0-XXXXXXXX`, target: '/out', readOnly: true },
+      mount: { type: 'bind', source: `${stateDir}/staging/demo/sbx-demo..app/0-a1b2c3d4`, target: '/out', readOnly: true },
     });
     expect(p.expectedSource).toBe(p.mount.source);
     expect(fs.existsSync(stateDir)).toBe(false);

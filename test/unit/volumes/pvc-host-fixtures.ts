@@ -3,33 +3,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import type { Docker, RunOptions, RunResult } from '../../../src/docker/engine.js';
+import type { FakeDocker } from '../../helpers/fake-docker.js';
 import { SbxError } from '../../../src/errors.js';
 import type { Volume, VolumeMount } from '../../../src/manifest/model.js';
 import type { DesiredContainer, DesiredMount } from '../../../src/plan/desired.js';
 import type { BackendContext } from '../../../src/volumes/types.js';
 import { container } from '../plan/fixtures.js';
 
-export type Reply = Partial<RunResult>;
+export { FakeDocker, type Reply } from '../../helpers/fake-docker.js';
 
-/** A docker stand-in: answers from a function and records every argv. */
-export class FakeDocker {
-  readonly calls: string[][] = [];
-  constructor(private readonly answer: (args: string[]) => Reply = () => ({})) {}
-  argv(args: readonly string[]): string[] {
-    return ['docker', ...args];
-  }
-  async run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    this.calls.push([...args]);
-    const r = { stdout: '', stderr: '', exitCode: 0, ...this.answer([...args]) };
-    if (r.exitCode !== 0 && !opts.allowFailure) throw new SbxError('DOCKER_FAILED', `docker ${args[0]}: ${r.stderr}`);
-    return r;
-  }
-}
+/** The run id of the fixture's apply: part of every staging path it plans. */
+export const NONCE = 'a1b2c3d4';
 
 export function context(docker: FakeDocker, stateDir: string, over: Partial<BackendContext> = {}): BackendContext & { lines: string[] } {
   const lines: string[] = [];
-  return { docker: docker as unknown as Docker, sandboxId: 'demo', stateDir, log: (l) => lines.push(l), apiVersion: '1.41', lines, ...over };
+  return { docker, sandboxId: 'demo', stateDir, log: (l) => lines.push(l), apiVersion: '1.41', nonce: NONCE, memo: new Map(), lines, ...over };
 }
 
 /** One container mounting one volume. */

@@ -171,54 +171,38 @@ describe('pvc planned and prepare', () => {
     const [{ m, dc }] = one('team', { subPath: 'datasets/train' });
     const docker = engine([]);
     const p = pvcBackend.planned(context(docker, stateDir), m, dc);
-    expect(p.mount).toMatchObject({ type: 'bind', source: `${stateDir}/staging/demo/sbx-demo..app/0-XXXXXXXX` });
+    expect(p.mount).toMatchObject({ type: 'bind', source: `${stateDir}/staging/demo/sbx-demo..app/0-a1b2c3d4` });
     expect(p.displaySource).toBe('volume team:datasets/train');
     expect(docker.calls).toEqual([]);
   });
 
-  it('create: true creates the volume once, labelled with the sandbox and the manifest labels', async () => {
+  it('create: true plans one volume creation per missing claim, labelled with the sandbox and the manifest labels, undone by removing it', async () => {
     const docker = engine([]);
     const c = context(docker, stateDir);
     const mounts = [mountOf(pvc('fresh', true), {}, 'x'), mountOf(pvc('fresh', true), {}, 'y')];
     await pvcBackend.preflight(c, mounts);
-    const prepared = await Promise.all(mounts.map(({ m, dc }) => pvcBackend.prepare(c, m, dc)));
-    const creates = docker.calls.filter((a) => a[0] === 'volume' && a[1] === 'create');
-    expect(creates).toEqual([['volume', 'create', '--label', 'team=a', '--label', 'dev.sbx.created-by=demo', 'fresh']]);
-    expect(prepared.map((p) => p.mount.source)).toEqual(['fresh', 'fresh']);
+    const steps = await pvcBackend.volumeSteps!(c, mounts);
+    expect(steps).toEqual([
+      {
+        action: 'create',
+        resource: 'volume fresh',
+        cause: 'pvc with create: true, and the volume is missing',
+        phase: 'prepare',
+        run: [{ kind: 'docker', args: ['volume', 'create', '--label', 'dev.sbx.created-by=demo', '--label', 'team=a', 'fresh'], what: 'create volume fresh' }],
+        undo: [{ kind: 'docker', args: ['volume', 'rm', 'fresh'], what: 'remove volume fresh' }],
+      },
+    ]);
+    expect(docker.calls.filter((a) => a[1] === 'create')).toEqual([]);
   });
 
-  it('release removes a volume this apply created once none of its containers were created', async () => {
-    const docker = engine([]);
-    const c = context(docker, stateDir);
-    const mounts = [mountOf(pvc('fresh', true), {}, 'x'), mountOf(pvc('fresh', true), {}, 'y')];
-    await pvcBackend.preflight(c, mounts);
-    const [px, py] = await Promise.all(mounts.map(({ m, dc }) => pvcBackend.prepare(c, m, dc)));
-    await pvcBackend.release(c, [px]);
-    expect(docker.calls.some((a) => a[1] === 'rm')).toBe(false);
-    await pvcBackend.release(c, [py]);
-    expect(docker.calls.filter((a) => a[1] === 'rm')).toEqual([['volume', 'rm', 'fresh']]);
-  });
-
-  it('release never removes a volume that existed before the apply', async () => {
+  it('plans no creation for a create: true volume that exists, and prepare never creates one', async () => {
     const docker = engine([{ Name: 'team' }]);
     const c = context(docker, stateDir);
     const mounts = one('team', {}, true);
     await pvcBackend.preflight(c, mounts);
+    expect(await pvcBackend.volumeSteps!(c, mounts)).toEqual([]);
     await pvcBackend.release(c, [await pvcBackend.prepare(c, mounts[0].m, mounts[0].dc)]);
     expect(docker.calls.filter((a) => a[1] === 'rm' || a[1] === 'create')).toEqual([]);
-  });
-
-  it('a volume someone else created concurrently is not taken as ours', async () => {
-    const docker = engine([], (args) =>
-      args[1] === 'inspect' && args[2] === 'race' && docker.calls.some((a) => a[1] === 'create')
-        ? { stdout: JSON.stringify([{ Name: 'race', Driver: 'local', Mountpoint: '/x', Labels: { 'dev.sbx.created-by': 'other' } }]) }
-        : undefined,
-    );
-    const c = context(docker, stateDir);
-    const mounts = one('race', {}, true);
-    await pvcBackend.preflight(c, mounts);
-    await pvcBackend.release(c, [await pvcBackend.prepare(c, mounts[0].m, mounts[0].dc)]);
-    expect(docker.calls.filter((a) => a[1] === 'rm')).toEqual([]);
   });
 });
 

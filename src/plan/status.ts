@@ -1,6 +1,6 @@
 import { L } from '../labels.js';
-import { isStashName } from '../plan/names.js';
-import type { ObservedContainer } from '../plan/observe.js';
+import { isStashName } from './names.js';
+import type { ObservedContainer } from './observe.js';
 
 export interface SandboxStatus {
   id: string;

@@ -1,6 +1,6 @@
-import type { DesiredContainer, DesiredInfra, DesiredTmpfsVolume } from '../plan/desired.js';
-import { tmpSizeBytes } from '../plan/tmp-budget.js';
-import type { DockerMount, PreparedMount } from '../volumes/types.js';
+import type { DesiredContainer, DesiredInfra, DesiredTmpfsVolume } from './desired.js';
+import { tmpSizeBytes } from './tmp-budget.js';
+import type { DockerMount, PreparedMount } from './mounts.js';
 
 export const DEFAULT_PIDS_LIMIT = 512;
 const CPU_PERIOD = 100_000;
@@ -21,6 +21,16 @@ export function mountFlag(m: DockerMount): string {
   if (m.volumeSubpath) parts.push(q(`volume-subpath=${m.volumeSubpath}`));
   if (m.tmpfsSize !== undefined) parts.push(`tmpfs-size=${m.tmpfsSize}`);
   return parts.join(',');
+}
+
+/** Containers and their anonymous volumes, running or not: the one spelling of every removal. */
+export function removeContainersArgs(names: string[]): string[] {
+  return ['rm', '--force', '--volumes', ...names];
+}
+
+/** `docker import` of the pause image's tar (on stdin) under its local tag. */
+export function pauseImportArgs(ref: string): string[] {
+  return ['import', '--change', 'ENTRYPOINT ["/pause"]', '-', ref];
 }
 
 export function networkCreateArgs(name: string, labels: Record<string, string>): string[] {

@@ -1,0 +1,108 @@
+import { containerCreateArgs, infraCreateArgs, networkCreateArgs, pauseImportArgs, removeContainersArgs, tmpfsVolumeCreateArgs } from './argv.js';
+import type { DesiredContainer, DesiredSandbox } from './desired.js';
+import { mountLabels, type PreparedMount } from './mounts.js';
+import { describeStep, type Plan, type Step } from './reconcile.js';
+import { PHASES, type Command, type PlanStep } from './steps.js';
+
+/** What the engine and the backends said before planning; with these the plan is final. */
+export interface PlanFacts {
+  pauseImage: string;
+  /** Whether the pause image is on the engine; if not, a step builds it before the infra container. */
+  pauseImagePresent: boolean;
+  /** --storage-opt size= for a container, when the storage driver enforces it. */
+  rootfsSizeBytes: (dc: DesiredContainer) => number | undefined;
+  /** The Docker mounts the backends will prepare for a container (sources final, no side effects). */
+  mountsOf: (dc: DesiredContainer) => PreparedMount[];
+  /** Docker volumes the backends need created first (pvc `create: true`): argv and its undo. */
+  volumeSteps: PlanStep[];
+}
+
+const docker = (args: string[], what: string, extra: Partial<Extract<Command, { kind: 'docker' }>> = {}): Command => ({ kind: 'docker', args, what, ...extra });
+
+/** Every step of the plan with its final commands. Pure: the same inputs give the same steps. */
+export function realisePlan(plan: Plan, desired: DesiredSandbox, facts: PlanFacts): PlanStep[] {
+  const out: PlanStep[] = [];
+  const createsInfra = plan.steps.some((s) => s.kind === 'create-infra');
+  if (createsInfra && !facts.pauseImagePresent) {
+    out.push({
+      action: 'build',
+      resource: `image ${facts.pauseImage}`,
+      cause: 'the pause image is not on the engine (sbx builds it from bytes, never pulls it)',
+      phase: 'prepare',
+      run: [docker(pauseImportArgs(facts.pauseImage), `build pause image ${facts.pauseImage}`, { stdin: 'pause-image-tar' })],
+      undo: [],
+    });
+  }
+  if (plan.steps.some((s) => s.kind === 'create-container')) out.push(...facts.volumeSteps);
+  const removed = plan.steps.filter((s): s is Extract<Step, { kind: 'remove-container' }> => s.kind === 'remove-container');
+  for (const s of plan.steps) {
+    if (s.kind === 'remove-container') continue;
+    out.push({ ...label(s), ...commands(s, desired, facts) });
+  }
+  if (removed.length) {
+    out.push({
+      ...(removed.length === 1 ? label(removed[0]) : { action: 'remove', resource: `containers ${removed.map((s) => s.name).join(', ')}`, cause: 'replaced' }),
+      phase: 'cleanup',
+      run: [docker(removeContainersArgs(removed.map((s) => s.name)), 'remove replaced containers'), { kind: 'release-resources', resources: removed.map((s) => s.resources) }],
+      undo: [],
+    });
+  }
+  return PHASES.flatMap((phase) => out.filter((s) => s.phase === phase));
+}
+
+function label(s: Step): { action: string; resource: string; cause: string } {
+  return { ...describeStep(s), cause: s.cause };
+}
+
+function commands(s: Exclude<Step, { kind: 'remove-container' }>, d: DesiredSandbox, f: PlanFacts): Pick<PlanStep, 'phase' | 'run' | 'undo'> {
+  switch (s.kind) {
+    case 'stash-container':
+      return {
+        phase: 'stash',
+        run: [...(s.wasRunning ? [docker(['stop', '--time', '2', s.name], `stop container ${s.name}`)] : []), docker(['rename', s.name, s.to], `rename container ${s.name}`)],
+        undo: [docker(['rename', s.to, s.name], `rename container ${s.to} back`), ...(s.wasRunning ? [docker(['start', s.name], `start container ${s.name}`)] : [])],
+      };
+    case 'create-network':
+      return { phase: 'prepare', run: [docker(networkCreateArgs(s.name, d.network!.labels), `create network ${s.name}`)], undo: [docker(['network', 'rm', s.name], `remove network ${s.name}`)] };
+    case 'create-volume':
+      return {
+        phase: 'prepare',
+        run: [docker(tmpfsVolumeCreateArgs(s.volume), `create volume ${s.volume.volume}`)],
+        undo: [docker(['volume', 'rm', '--force', s.volume.name], `remove volume ${s.volume.name}`)],
+      };
+    case 'create-infra': {
+      const args = infraCreateArgs(d.infra, d.network?.name, f.pauseImage);
+      return {
+        phase: 'infra',
+        run: [docker(['run', '--detach', '--pull', 'never', ...args.slice(1)], 'create infra container', { printsIdOf: d.infra.name })],
+        undo: [docker(removeContainersArgs([d.infra.name]), 'remove infra container')],
+      };
+    }
+    case 'create-container':
+      return { phase: 'containers', ...containerCommands(s.container, d, f) };
+    case 'start-container':
+      return { phase: 'containers', run: [docker(['start', s.name], `start container ${s.container}`)], undo: [] };
+    case 'remove-volume':
+      return { phase: 'cleanup', run: [docker(['volume', 'rm', s.name], `remove volume ${s.name}`)], undo: [] };
+    case 'remove-network':
+      return { phase: 'cleanup', run: [docker(['network', 'rm', s.name], `remove network ${s.name}`)], undo: [] };
+  }
+}
+
+/**
+ * Mounts first (staging binds, FUSE mounts), then the container. When sbx resolved a mount source
+ * itself, the container is created, its mounts checked against the engine's view, then started;
+ * otherwise one `docker run`.
+ */
+function containerCommands(dc: DesiredContainer, d: DesiredSandbox, f: PlanFacts): Pick<PlanStep, 'run' | 'undo'> {
+  const mounts = f.mountsOf(dc);
+  const args = containerCreateArgs(dc, mounts, { ...dc.labels, ...mountLabels(mounts) }, { infraName: d.infra.name, rootfsSizeBytes: f.rootfsSizeBytes(dc) });
+  const what = `create container ${dc.name}`;
+  const prepare: Command[] = mounts.length ? [{ kind: 'prepare-mounts', container: dc.dockerName, mounts }] : [];
+  const verified = mounts.some((m) => m.expectedSource);
+  const run: Command[] = verified
+    ? [...prepare, docker(args, what, { printsIdOf: dc.dockerName }), { kind: 'verify-mounts', container: dc.dockerName, mounts }, docker(['start', dc.dockerName], `start container ${dc.name}`)]
+    : [...prepare, docker(['run', '--detach', ...args.slice(1)], what, { printsIdOf: dc.dockerName })];
+  const undo: Command[] = [docker(removeContainersArgs([dc.dockerName]), `remove container ${dc.name}`), ...(mounts.length ? [{ kind: 'release-mounts' as const, container: dc.dockerName, mounts }] : [])];
+  return { run, undo };
+}

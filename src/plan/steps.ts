@@ -1,0 +1,84 @@
+import type { ContainerResources } from './reconcile.js';
+import type { PreparedMount } from './mounts.js';
+
+/**
+ * What the executor runs, as data. A docker command is its final argv; a host-side action names
+ * what it does and to which container's mounts. `--dry-run` prints exactly these.
+ */
+export type Command =
+  | {
+      kind: 'docker';
+      args: string[];
+      /** For error messages: "create container app". */
+      what: string;
+      /** The container whose id this command prints (docker run/create). */
+      printsIdOf?: string;
+      /** Bytes on stdin, made by the docker layer (only the pause image tar). */
+      stdin?: 'pause-image-tar';
+    }
+  /** Stage binds and FUSE mounts for a container; the backends must produce exactly `mounts`. */
+  | { kind: 'prepare-mounts'; container: string; mounts: PreparedMount[] }
+  /** The engine's view of the container's mounts must be `mounts`' expected sources (docker inspect). */
+  | { kind: 'verify-mounts'; container: string; mounts: PreparedMount[] }
+  /** Undo prepare-mounts for a container that was not created. */
+  | { kind: 'release-mounts'; container: string; mounts: PreparedMount[] }
+  /** Free what removed containers held on the host (staging binds, unused FUSE mounts). */
+  | { kind: 'release-resources'; resources: ContainerResources[] };
+
+/** Steps of one phase run side by side; phases run in order. */
+export type Phase = 'stash' | 'prepare' | 'infra' | 'containers' | 'cleanup';
+export const PHASES: readonly Phase[] = ['stash', 'prepare', 'infra', 'containers', 'cleanup'];
+
+export interface PlanStep {
+  action: string;
+  resource: string;
+  cause: string;
+  phase: Phase;
+  run: Command[];
+  /**
+   * Puts things back if a later step (or this one, part way) fails; registered before `run` starts,
+   * so each command must be safe when what it undoes never happened.
+   */
+  undo: Command[];
+}
+
+/** One line per command, as `--dry-run` and `-v` show it. */
+export function commandText(c: Command, dockerArgv: (args: string[]) => string[], quote: (s: string) => string): string {
+  switch (c.kind) {
+    case 'docker':
+      return dockerArgv(c.args).map(quote).join(' ') + (c.stdin === 'pause-image-tar' ? ' < (pause image tar)' : '');
+    case 'prepare-mounts':
+      return `prepare mounts of ${c.container}: ${c.mounts.map(mountText).join('; ')}`;
+    case 'verify-mounts':
+      return `verify mounts of ${c.container} (docker inspect): ${c.mounts.filter((m) => m.expectedSource).map((m) => `${m.mount.target} ← ${m.expectedSource}`).join('; ')}`;
+    case 'release-mounts':
+      return `release mounts of ${c.container}`;
+    case 'release-resources': {
+      const staged = c.resources.flatMap((r) => r.stagedMounts).length;
+      const keys = [...new Set(c.resources.flatMap((r) => r.ossfsKeys))];
+      return `release host resources: ${staged} staging bind(s), FUSE mount key(s) [${keys.join(', ')}] if unused`;
+    }
+  }
+}
+
+function mountText(m: PreparedMount): string {
+  const how = m.stagingPath ? `bind ${m.displaySource} at ${m.stagingPath}` : m.ossfsKey ? `mount ${m.displaySource} at ${m.mount.source} (key ${m.ossfsKey})` : m.displaySource;
+  return `${how} → ${m.mount.target}`;
+}
+
+/** Docker argv of every command, in plan order (what the dry-run/executed equality test compares). */
+export function dockerArgvs(steps: PlanStep[]): string[][] {
+  return PHASES.flatMap((phase) => steps.filter((s) => s.phase === phase)).flatMap((s) => s.run.flatMap((c) => (c.kind === 'docker' ? [c.args] : [])));
+}
+
+/** The host-side actions of a plan, carried out by the volume backends for the executor. */
+export interface MountProvider {
+  /** Make the planned mounts of a container real; resolves with what was made (the executor compares). */
+  prepare(container: string, planned: PreparedMount[]): Promise<PreparedMount[]>;
+  /** After `docker create`: the engine's view of the mounts must match what was checked. */
+  verify(container: string, mounts: PreparedMount[]): Promise<void>;
+  /** Undo prepare() of a container that was not created. Never throws. */
+  release(container: string): Promise<void>;
+  /** Release host-side resources (staging binds, unused FUSE mounts) of containers that were removed. */
+  afterRemove(resources: ContainerResources[]): Promise<void>;
+}
