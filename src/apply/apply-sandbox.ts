@@ -195,7 +195,7 @@ function createdContainers(plan: Plan): DesiredContainer[] {
 }
 
 function applyContext(o: ApplyOptions, id: string, run: string, info?: EngineInfo): BackendContext {
-  return backendContext(o.docker, id, (l) => o.reporter.info(l), info?.apiVersion, run);
+  return backendContext(o.docker, id, o.reporter, info?.apiVersion, run);
 }
 
 function planned(s: PlanStep, docker: DockerClient): PlannedStep {

@@ -28,7 +28,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       const containers = await observeContainers(o.docker, id);
       const listing = observeNetworksAndVolumes(o.docker, id);
       listing.catch(() => undefined);
-      const ctx = backendContext(o.docker, id, (l) => o.reporter.info(l));
+      const ctx = backendContext(o.docker, id, o.reporter);
       if (!containers.length) {
         const { networks, volumes } = await listing;
         if (!networks.length && !volumes.length) {

@@ -48,7 +48,7 @@ export async function collectGarbage(o: GcOptions): Promise<{ actions: GcAction[
     if (!o.dryRun) await deleteSandbox(s.id, { docker: o.docker, reporter: o.reporter });
   }
   actions.push(...(await removeStashedContainers(o, observed, deleted, now)));
-  const ctx = backendContext(o.docker, '', (l) => o.reporter.info(l));
+  const ctx = backendContext(o.docker, '', o.reporter);
   actions.push(...(await sweepHostMounts(ctx, o.dryRun)));
   if (!o.dryRun) await forgetRecordsOfGoneSandboxes(observed, deleted);
   return { actions };

@@ -12,7 +12,7 @@ import type { PreparedMount } from './types.js';
 export const hostBackend: VolumeBackend = {
   async preflight(ctx, mounts) {
     const list = loadAllowList();
-    for (const e of list.missing) ctx.log(`warning: allowed host path ${e} (${list.source}) does not exist; it admits nothing`);
+    for (const e of list.missing) ctx.warn(`allowed host path ${e} (${list.source}) does not exist; it admits nothing`);
     const errors = new Map<string, SbxError>();
     for (const { m, dc } of mounts) {
       try {

@@ -21,7 +21,8 @@ export async function removeCreatedPvcVolumes(ctx: BackendContext): Promise<void
       continue;
     }
     const res = await ctx.docker.run(['volume', 'rm', name], { allowFailure: true, what: `remove volume ${name}` });
-    ctx.log(res.exitCode === 0 ? `removed volume ${name}` : `warning: volume ${name} kept: ${res.stderr.trim()}`);
+    if (res.exitCode === 0) ctx.log(`removed volume ${name}`);
+    else ctx.warn(`volume ${name} kept: ${res.stderr.trim()}`);
   }
 }
 

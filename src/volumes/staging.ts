@@ -132,7 +132,7 @@ export function isMountPoint(p: string): boolean {
 export async function releaseStaged(ctx: BackendContext, paths: string[]): Promise<void> {
   for (const p of paths) {
     if (!isStagingPath(ctx.stateDir, p)) continue;
-    if (!(await unstage(p))) ctx.log(`warning: staging mount ${p} is busy and stays mounted; \`sbx gc\` retries`);
+    if (!(await unstage(p))) ctx.warn(`staging mount ${p} is busy and stays mounted; \`sbx gc\` retries`);
   }
 }
 
@@ -149,7 +149,7 @@ export async function sweepStaging(ctx: BackendContext, dryRun: boolean): Promis
     if (await isLocked(`sandbox-${sandbox}`)) continue;
     const mounted = isMountPoint(p);
     actions.push({ what: `staging ${mounted ? 'mount' : 'directory'} ${p}`, reason: 'no container uses it' });
-    if (!dryRun && !(await unstage(p))) ctx.log(`warning: staging mount ${p} is busy and stays mounted`);
+    if (!dryRun && !(await unstage(p))) ctx.warn(`staging mount ${p} is busy and stays mounted`);
   }
   return actions;
 }

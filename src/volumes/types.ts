@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DockerClient } from '../docker/engine.js';
 import { stateDir } from '../state-dir.js';
+import type { Reporter } from '../ui/reporter.js';
 
 export type { DockerMount, PreparedMount } from '../plan/mounts.js';
 
@@ -11,6 +12,8 @@ export interface BackendContext {
   stateDir: string;
   /** Progress/diagnostic line to stderr. */
   log: (line: string) => void;
+  /** A warning (rendered as one, or as a JSON event under --progress json). */
+  warn: (line: string) => void;
   /** With -v: every ossfs/mount argv sbx runs (never holds a secret). */
   trace?: (line: string) => void;
   /** Engine API version, e.g. "1.41"; decides volume-subpath support. */
@@ -28,6 +31,8 @@ function traceOf(docker: DockerClient): ((line: string) => void) | undefined {
 }
 
 /** What every backend call gets; apiVersion only matters to a pvc sub_path ('0': not asked). */
-export function backendContext(docker: DockerClient, sandboxId: string, log: (line: string) => void, apiVersion = '0', nonce = randomBytes(4).toString('hex')): BackendContext {
-  return { docker, sandboxId, stateDir: stateDir(), log, trace: traceOf(docker), apiVersion, nonce, memo: new Map() };
+export function backendContext(docker: DockerClient, sandboxId: string, out: Pick<Reporter, 'info' | 'warn'>, apiVersion = '0', nonce = randomBytes(4).toString('hex')): BackendContext {
+  const log = (line: string) => out.info(line);
+  const warn = (line: string) => out.warn(line);
+  return { docker, sandboxId, stateDir: stateDir(), log, warn, trace: traceOf(docker), apiVersion, nonce, memo: new Map() };
 }

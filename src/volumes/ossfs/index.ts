@@ -79,7 +79,7 @@ export const ossfsBackend: VolumeBackend = {
     const keys = new Set(mounts.flatMap((m) => (m.ossfsKey ? [m.ossfsKey] : [])));
     for (const m of mounts) if (m.ossfsKey) dropPending(m.ossfsKey);
     for (const key of keys) {
-      await serialized(key, () => unmountIfUnused(ctx, key)).catch((err: Error) => ctx.log(`warning: ${err.message}`));
+      await serialized(key, () => unmountIfUnused(ctx, key)).catch((err: Error) => ctx.warn(`${err.message}`));
     }
   },
 

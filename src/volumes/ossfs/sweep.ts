@@ -24,7 +24,8 @@ export async function sweepOssfs(ctx: BackendContext, dryRun: boolean): Promise<
       await withLocks([`ossfs-${key}`], () => sweepMount(ctx, key, dryRun, actions), { timeoutMs: LOCK_TIMEOUT_MS });
     } catch (err) {
       if (!(err instanceof SbxError)) throw err;
-      ctx.log(err.code === 'LOCK_TIMEOUT' ? `ossfs mount ${key}: in use by a running sbx, skipped` : `warning: ${err.message}`);
+      if (err.code === 'LOCK_TIMEOUT') ctx.log(`ossfs mount ${key}: in use by a running sbx, skipped`);
+      else ctx.warn(err.message);
     }
   }
   const logRoot = ossfsLogRoot(ctx.stateDir);

@@ -20,7 +20,7 @@ export async function removeMount(ctx: BackendContext, key: string, lazyFirst = 
   const dir = mountDirFor(ctx.stateDir, key);
   await unmountDir(dir, { lazyFirst, log: ctx.trace });
   await rmdir(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') ctx.log(`warning: cannot remove ${dir}: ${err.message}`);
+    if (err.code !== 'ENOENT') ctx.warn(`cannot remove ${dir}: ${err.message}`);
   });
   await rm(logDirFor(ctx.stateDir, key), { recursive: true, force: true });
 }

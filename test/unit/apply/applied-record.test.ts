@@ -3,11 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forgetAppliedRecord, manifestFingerprint, readAppliedRecord, recordedSandboxes, writeAppliedRecord } from '../../../src/apply/applied-record.js';
-import type { Docker } from '../../../src/docker/engine.js';
-import { collectGarbage } from '../../../src/lifecycle/gc.js';
-import { makeColor } from '../../../src/ui/color.js';
-import { Reporter } from '../../../src/ui/reporter.js';
-import { FakeDocker } from '../volumes/pvc-host-fixtures.js';
 
 const saved = process.env.SBX_STATE_DIR;
 let dir: string;
@@ -45,20 +40,5 @@ describe('applied records', () => {
     writeAppliedRecord('c'.repeat(64), rec('demo'));
     fs.writeFileSync(path.join(dir, 'applied', `${'c'.repeat(64)}.json`), '{"id": 1');
     expect(readAppliedRecord('c'.repeat(64))).toBeUndefined();
-  });
-
-  it('gc forgets the records of sandboxes whose containers are gone, and keeps the others', async () => {
-    writeAppliedRecord('d'.repeat(64), rec('live'));
-    writeAppliedRecord('e'.repeat(64), rec('gone'));
-    // A complete sandbox "live" (infra and one container, no expiry): gc has no reason to touch it.
-    const ps = [
-      ['live-cid0', 'sbx-live', 'running', 'Up 1 minute', '2026-01-01 00:00:00 +0000 UTC', 'live', 'infra'],
-      ['live-cid1', 'sbx-live..app', 'running', 'Up 1 minute', '2026-01-01 00:00:00 +0000 UTC', 'live', 'container', 'app'],
-    ].map((f) => f.join('\u001f'));
-    const docker = new FakeDocker((args) => ({ stdout: args[0] === 'ps' ? ps.join('\n') : '' }));
-    const { actions } = await collectGarbage({ docker: docker as unknown as Docker, reporter: new Reporter('quiet', makeColor(process.stderr, true)), dryRun: false });
-    expect(actions).toEqual([]);
-    expect(recordedSandboxes()).toEqual(['live']);
-    expect(readAppliedRecord('d'.repeat(64))).toEqual(rec('live'));
   });
 });

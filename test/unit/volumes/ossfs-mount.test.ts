@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Docker } from '../../../src/docker/engine.js';
+import { FakeDocker } from '../../helpers/fake-docker.js';
 import { SbxError } from '../../../src/errors.js';
 import type { DesiredContainer } from '../../../src/plan/desired.js';
 import { resolveCredentials } from '../../../src/volumes/ossfs/credentials.js';
@@ -27,16 +27,14 @@ let stateDir: string;
 const users = new Map<string, string[]>();
 const logs: string[] = [];
 
-const fakeDocker = {
-  async run(args: readonly string[]) {
-    const filter = args[args.indexOf('--filter') + 1] ?? '';
-    const key = filter.replace(/^label=dev\.sbx\.ossfs\./, '');
-    return { stdout: (users.get(key) ?? []).join('\n'), stderr: '', exitCode: 0 };
-  },
-} as unknown as Docker;
+const fakeDocker = new FakeDocker((args) => {
+  const filter = args[args.indexOf('--filter') + 1] ?? '';
+  const key = filter.replace(/^label=dev\.sbx\.ossfs\./, '');
+  return { stdout: (users.get(key) ?? []).join('\n') };
+});
 
 function ctx(): BackendContext {
-  return { docker: fakeDocker, sandboxId: 'unit', stateDir, log: (l) => logs.push(l), apiVersion: '1.41' };
+  return { docker: fakeDocker, sandboxId: 'unit', stateDir, log: (l) => logs.push(l), warn: (l) => logs.push(`warning: ${l}`), apiVersion: '1.41', nonce: 'a1b2c3d4', memo: new Map() };
 }
 
 function volume(over: Parameters<typeof ossfsVolume>[0] = {}) {

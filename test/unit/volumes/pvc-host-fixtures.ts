@@ -17,7 +17,7 @@ export const NONCE = 'a1b2c3d4';
 
 export function context(docker: FakeDocker, stateDir: string, over: Partial<BackendContext> = {}): BackendContext & { lines: string[] } {
   const lines: string[] = [];
-  return { docker, sandboxId: 'demo', stateDir, log: (l) => lines.push(l), apiVersion: '1.41', nonce: NONCE, memo: new Map(), lines, ...over };
+  return { docker, sandboxId: 'demo', stateDir, log: (l) => lines.push(l), warn: (l) => lines.push(`warning: ${l}`), apiVersion: '1.41', nonce: NONCE, memo: new Map(), lines, ...over };
 }
 
 /** One container mounting one volume. */

@@ -21,7 +21,7 @@ describe('docker argv', () => {
       '--memory', String(64 * MI), '--memory-swap', String(64 * MI),
       '--pids-limit', '512',
       '--security-opt', 'no-new-privileges:true',
-      '--tmpfs', `/tmp:size=${tmpSizeBytes(128 * MI)},mode=1777`,
+      '--tmpfs', '/tmp:size=26843545,mode=1777',
       '--mount', `type=volume,src=${d.tmpfsVolumes[0].name},dst=/data`,
       '--entrypoint', 'sh', 'sbx-test/busybox:1', '-c', 'sleep 3600',
     ]);
@@ -68,8 +68,8 @@ describe('docker argv', () => {
   });
 
   it('/tmp budget: 20%, at least 16Mi from a 48Mi budget up', () => {
-    expect(tmpSizeBytes(128 * MI)).toBe(Math.floor((128 * MI) / 5));
-    expect(tmpSizeBytes(48 * MI)).toBe(16 * MI);
-    expect(tmpSizeBytes(10 * MI)).toBe(2 * MI);
+    expect(tmpSizeBytes(128 * MI)).toBe(26843545);
+    expect(tmpSizeBytes(48 * MI)).toBe(16777216);
+    expect(tmpSizeBytes(10 * MI)).toBe(2097152);
   });
 });
