@@ -10,7 +10,8 @@ import { infraName, isStashName } from '../plan/names.js';
 import { observeContainers, observeNetworksAndVolumes, type ObservedContainer } from '../plan/observe.js';
 import { realisePlan } from '../plan/realise.js';
 import { isNoop, reconcile, type Plan } from '../plan/reconcile.js';
-import { commandText, type PlanStep } from '../plan/steps.js';
+import { printedSteps, type PrintedStep } from '../plan/plan-text.js';
+import type { PlanStep } from '../plan/steps.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
 import { createMountProvider, ossfsKeyFor, plannedMounts, preflight, volumeSteps } from '../volumes/index.js';
@@ -28,14 +29,6 @@ export interface ApplyOptions {
   fingerprint?: string;
 }
 
-/** A plan step as --dry-run and -o json show it: every command, docker argv or host-side action. */
-export interface PlannedStep {
-  action: string;
-  resource: string;
-  cause: string;
-  commands: ({ argv: string[] } | { host: string })[];
-}
-
 /** What an apply did, counted per Docker object: a replaced object is neither created nor removed. */
 export interface ApplyCounts {
   created: number;
@@ -47,7 +40,7 @@ export interface ApplyResult {
   id: string;
   changed: boolean;
   counts: ApplyCounts;
-  steps: PlannedStep[];
+  steps: PrintedStep[];
   unchanged: string[];
   warnings: string[];
 }
@@ -129,7 +122,7 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
 }
 
 function result(p: PlannedApply, warnings: string[]): ApplyResult {
-  const steps = p.steps.map((s) => planned(s, p.ctx.docker));
+  const steps = printedSteps(p.steps, (args) => p.ctx.docker.argv(args));
   return { id: p.desired.id, changed: !isNoop(p.plan), counts: countChanges(p.plan), steps, unchanged: p.plan.unchanged, warnings };
 }
 
@@ -196,11 +189,6 @@ function createdContainers(plan: Plan): DesiredContainer[] {
 
 function applyContext(o: ApplyOptions, id: string, run: string, info?: EngineInfo): BackendContext {
   return backendContext(o.docker, id, o.reporter, info?.apiVersion, run);
-}
-
-function planned(s: PlanStep, docker: DockerClient): PlannedStep {
-  const commands = s.run.map((c) => (c.kind === 'docker' ? { argv: docker.argv(c.args) } : { host: commandText(c, (a) => a, String) }));
-  return { action: s.action, resource: s.resource, cause: s.cause, commands };
 }
 
 function sandboxWarnings(sandbox: Sandbox): string[] {

@@ -1,5 +1,5 @@
 import { applySandbox, type ApplyResult } from '../apply/apply-sandbox.js';
-import { shellQuote } from '../ui/reporter.js';
+import { planText } from '../plan/plan-text.js';
 import { toJson, toYaml } from '../ui/format.js';
 import type { LoadResult } from '../manifest/model.js';
 import type { InputText } from '../manifest/read-inputs.js';
@@ -62,12 +62,5 @@ function summary(r: ApplyResult): string {
 }
 
 function dryRunText(r: ApplyResult): string {
-  if (!r.changed) return `sandbox ${r.id}: no changes (${r.unchanged.join(', ')} unchanged)`;
-  const lines = [`sandbox ${r.id}: plan (dry run, nothing changed)`];
-  r.steps.forEach((s, i) => {
-    lines.push(`  ${i + 1}. ${s.action} ${s.resource}  — ${s.cause}`);
-    for (const c of s.commands) lines.push(`       ${'argv' in c ? c.argv.map(shellQuote).join(' ') : c.host}`);
-  });
-  for (const u of r.unchanged) lines.push(`  = ${u} unchanged`);
-  return lines.join('\n');
+  return planText(r.id, r.steps, r.unchanged);
 }

@@ -54,9 +54,10 @@ export function commandText(c: Command, dockerArgv: (args: string[]) => string[]
     case 'release-mounts':
       return `release mounts of ${c.container}`;
     case 'release-resources': {
-      const staged = c.resources.flatMap((r) => r.stagedMounts).length;
+      const staged = c.resources.flatMap((r) => r.stagedMounts);
       const keys = [...new Set(c.resources.flatMap((r) => r.ossfsKeys))];
-      return `release host resources: ${staged} staging bind(s), FUSE mount key(s) [${keys.join(', ')}] if unused`;
+      const held = [staged.length && `staging binds ${staged.join(', ')}`, keys.length && `FUSE mounts ${keys.join(', ')} once no container uses them`].filter(Boolean);
+      return held.length ? `release on the host: ${held.join('; ')}` : 'release on the host: nothing held';
     }
   }
 }

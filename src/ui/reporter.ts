@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { shellQuote } from '../shell-quote.js';
 
 export type ProgressMode = 'auto' | 'plain' | 'json' | 'quiet';
 
@@ -63,6 +64,3 @@ export class Reporter {
   }
 }
 
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
