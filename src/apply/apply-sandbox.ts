@@ -4,6 +4,7 @@ import type { Docker } from '../docker/engine.js';
 import { engineInfo, supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
 import { ensurePauseImage, pauseImageRef } from '../docker/pause-image.js';
 import { withLocks } from '../lock.js';
+import { enforceEgress, needsDnsHelper, policyActions, refuseRemoteEngine, releaseEgress } from '../network/index.js';
 import type { Sandbox } from '../manifest/model.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
 import { infraName, isStashName } from '../plan/names.js';
@@ -31,6 +32,8 @@ export interface PlannedStep {
   resource: string;
   cause: string;
   argv?: string[];
+  /** What the command reads on stdin (the network policy's ruleset), shown by --dry-run. */
+  input?: string;
 }
 
 /** What an apply did, counted per Docker object: a replaced object is neither created nor removed. */
@@ -62,7 +65,9 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
   const observed = await observeForApply(o.docker, desired);
   const plan = reconcile(desired, observed, run);
-  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) ? o.fingerprint : undefined;
+  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) && !needsDnsHelper(sandbox) ? o.fingerprint : undefined;
+  // network policy hook: a kept infra keeps its rules; a DNS helper that died is started again.
+  if (!createsInfra(plan)) await enforceEgress(applyContext(o, sandbox.id), sandbox, desired.infra.name, { fresh: false });
   if (isNoop(plan)) {
     if (record) recordApplied(record, desired, observed.containers);
     return { id: sandbox.id, changed: false, counts: countChanges(plan), steps: [], unchanged: plan.unchanged, warnings };
@@ -76,6 +81,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   pendingInfo?.catch(() => undefined);
   const ctx = applyContext(o, sandbox.id, needsApiFirst ? await pendingInfo : undefined);
   // Every check that can fail on bad input runs before anything is created.
+  if (createsInfra(plan)) await refuseRemoteEngine(o.docker, sandbox);
   await preflight(ctx, desired, toCreate);
   const mounts = createMountProvider(ctx, desired);
   const createdIds = await withLocks(
@@ -92,9 +98,14 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
           return info && supportsRootfsLimit(info) ? rootfsSizeBytes(dc.spec.resource.ephemeralStorageBytes) : undefined;
         },
         interrupted: o.interrupted,
+        afterInfraStart: () => enforceEgress(ctx, sandbox, desired.infra.name, { fresh: true }),
       }),
     { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
-  );
+  ).catch(async (err: unknown) => {
+    // network policy hook: a DNS helper started for an infra the rollback removed would pin its namespace.
+    if (createsInfra(plan) && needsDnsHelper(sandbox)) await releaseEgress(ctx, sandbox.id).catch(() => undefined);
+    throw err;
+  });
   if (record) recordApplied(record, desired, convergedContainers(desired, plan, observed.containers, createdIds));
   const info = await pendingInfo?.catch(() => undefined);
   if (info && !supportsRootfsLimit(info)) {
@@ -157,8 +168,19 @@ async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const plan = reconcile(desired, observed, 'dryrun');
   const toCreate = createdContainers(plan);
   const ctx = applyContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker, needsApiVersion(toCreate)) : undefined);
+  if (createsInfra(plan)) await refuseRemoteEngine(o.docker, sandbox);
   if (toCreate.length) await preflight(ctx, desired, toCreate);
-  return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
+  const steps = plan.steps.map((s) => planned(s, desired, ctx));
+  // network policy hook: the host-side actions that follow the infra container, with the ruleset they load.
+  if (createsInfra(plan)) {
+    const actions = (await policyActions(sandbox, ctx.stateDir)).map((a): PlannedStep => ({ action: 'enforce', resource: 'network policy', cause: a.what, argv: a.argv, input: a.input }));
+    steps.splice(plan.steps.findIndex((s) => s.kind === 'create-infra') + 1, 0, ...actions);
+  }
+  return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps, unchanged: plan.unchanged, warnings };
+}
+
+function createsInfra(plan: Plan): boolean {
+  return plan.steps.some((s) => s.kind === 'create-infra');
 }
 
 /** Only a pvc sub_path depends on the engine's API version (volume-subpath mounts, API 1.45+). */

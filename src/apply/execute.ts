@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   pauseImageRef: string;
   rootfsSizeBytes?: (dc: DesiredContainer) => Promise<number | undefined>;
   interrupted?: () => boolean;
+  /** Network policy hook: runs once the new infra container runs, before any container joins its namespace. */
+  afterInfraStart?: () => Promise<void>;
 }
 
 /** What this run created; removed again if the run fails. */
@@ -67,6 +69,10 @@ export async function executePlan(plan: Plan, desired: DesiredSandbox, o: Execut
         });
       }
       for (const s of phase(['create-infra'])) await step(o, s, () => runInfra(desired, o, created));
+      // network policy hook (see src/network): rules and DNS helper before any container joins the namespace.
+      if (o.afterInfraStart && phase(['create-infra']).length) {
+        await step(o, { action: 'enforce', resource: 'network policy', cause: 'in the new infra container\'s namespace' }, o.afterInfraStart);
+      }
     };
     await settleAll([
       infra(),

@@ -66,7 +66,8 @@ function dryRunText(r: ApplyResult): string {
   const lines = [`sandbox ${r.id}: plan (dry run, nothing changed)`];
   r.steps.forEach((s, i) => {
     lines.push(`  ${i + 1}. ${s.action} ${s.resource}  — ${s.cause}`);
-    if (s.argv) lines.push(`       ${s.argv.map(shellQuote).join(' ')}`);
+    if (s.argv) lines.push(`       ${s.argv.map(shellQuote).join(' ')}${s.input !== undefined ? ' <<EOF' : ''}`);
+    if (s.input !== undefined) lines.push(...s.input.trimEnd().split('\n').map((l) => `         ${l}`), '       EOF');
   });
   for (const u of r.unchanged) lines.push(`  = ${u} unchanged`);
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { forgetAppliedRecord } from '../apply/applied-record.js';
 import type { Docker } from '../docker/engine.js';
 import { withLocks } from '../lock.js';
+import { releaseEgress } from '../network/index.js';
 import { L } from '../labels.js';
 import { observeContainers, observeNetworksAndVolumes } from '../plan/observe.js';
 import { containerResources } from '../plan/reconcile.js';
@@ -31,9 +32,11 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       const ctx = backendContext(o.docker, id, (l) => o.reporter.info(l));
       if (!containers.length) {
         const { networks, volumes } = await listing;
+        // network policy hook: a DNS helper left without its sandbox goes too.
+        const helperStopped = await releaseEgress(ctx, id);
         if (!networks.length && !volumes.length) {
           if (o.volumes) await removeCreatedPvcVolumes(ctx);
-          return false;
+          return helperStopped;
         }
       }
       const resources = containers.map(containerResources);
@@ -47,6 +50,8 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
             o.reporter.step({ action: 'remove', resource: `${containers.length} container(s) of ${id}`, status: 'done', elapsedMs: Date.now() - t0 });
           }
           await releaseContainerResources(ctx, resources);
+          // network policy hook: the rules die with the namespace; the DNS helper is stopped.
+          await releaseEgress(ctx, id);
         },
         { timeoutMs },
       );
