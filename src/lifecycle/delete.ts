@@ -44,14 +44,14 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       await withLocks(
         keys.map((k) => `ossfs-${k}`),
         async () => {
+          // network policy hook: the DNS helper goes first (it pins the namespace); the rules die with it.
+          await releaseEgress(ctx, id);
           if (containers.length) {
             const t0 = Date.now();
             await o.docker.run(['rm', '--force', '--volumes', ...containers.map((c) => c.name)], { what: `remove containers of ${id}` });
             o.reporter.step({ action: 'remove', resource: `${containers.length} container(s) of ${id}`, status: 'done', elapsedMs: Date.now() - t0 });
           }
           await releaseContainerResources(ctx, resources);
-          // network policy hook: the rules die with the namespace; the DNS helper is stopped.
-          await releaseEgress(ctx, id);
         },
         { timeoutMs },
       );

@@ -3,14 +3,14 @@ import { engineEndpoint, isLocalEndpoint } from '../docker/endpoint.js';
 import type { Docker } from '../docker/engine.js';
 import { containerNetns } from '../docker/netns.js';
 import { SbxError } from '../errors.js';
+import { isLocked } from '../lock.js';
 import type { Sandbox } from '../manifest/model.js';
-import { dnsmasqArgs } from './dnsmasq-args.js';
+import { DNS_HELPER_QUERY_PORT, dnsmasqArgs } from './dnsmasq-args.js';
 import { helperDir, helperSandboxes, helperServes, logFileOf, pidFileOf, startHelper, stopHelper } from './dns-helper.js';
 import { dnsUpstreams, hostAddresses, hostNameservers, uidIn } from './host-facts.js';
 import { inNetns, runTool } from './host-tools.js';
 import { egressPolicy, type EgressPolicy } from './policy.js';
 import { rulesetText, TABLE } from './ruleset.js';
-import { DNS_HELPER_QUERY_PORT } from './dnsmasq-args.js';
 
 export { describePolicy, egressPolicy, infraDns, needsDnsHelper, policyCapDrops, policyIdentity } from './policy.js';
 
@@ -119,6 +119,8 @@ export async function releaseEgress(ctx: NetworkContext, sandboxId: string): Pro
 export async function sweepEgress(ctx: NetworkContext, infraNameOf: (id: string) => string, dryRun: boolean): Promise<{ what: string; reason: string }[]> {
   const out: { what: string; reason: string }[] = [];
   for (const id of await helperSandboxes(ctx.stateDir)) {
+    // An apply or delete of the sandbox is at work (it may be starting the helper right now).
+    if (await isLocked(`sandbox-${id}`)) continue;
     const ns = await containerNetns(ctx.docker, infraNameOf(id)).catch(() => undefined);
     if (ns?.pid && (await helperServes(helperDir(ctx.stateDir, id), ns.pid))) continue;
     out.push({ what: `DNS helper of sandbox ${id} (${helperDir(ctx.stateDir, id)})`, reason: ns?.pid ? 'not in the sandbox\'s namespace' : 'its sandbox is gone' });
