@@ -61,11 +61,12 @@ start_docker() {
 # docker.io first: a client-only machine gets the engine from it.
 command -v docker >/dev/null 2>&1 || install_missing docker.io
 start_docker
-install_missing busybox-static s3fs fuse3 mount util-linux iproute2 ca-certificates
-for tool in busybox s3fs fusermount3 mount umount ip flock; do
+# nftables and dnsmasq-base: network policies (egress: true and allow-lists), enforced in each sandbox's netns.
+install_missing busybox-static s3fs fuse3 mount util-linux iproute2 ca-certificates nftables dnsmasq-base
+for tool in busybox s3fs fusermount3 mount umount ip flock nsenter nft dnsmasq; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing after installing packages"
 done
-say "host tools present: busybox s3fs fusermount3 mount ip flock"
+say "host tools present: busybox s3fs fusermount3 mount ip flock nsenter nft dnsmasq"
 
 "$(dirname "$0")/build-test-image.sh"
 say "done"

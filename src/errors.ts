@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'WAIT_TIMEOUT',
   'NOT_FOUND',
   'REMOTE_ENGINE_UNSUPPORTED',
+  'NETWORK_POLICY_FAILED',
   'INTERRUPTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -18,6 +18,8 @@ export const L = {
   /** JSON list of resolved mounts for `sbx get`: backend, volume, source, target, ro. */
   mounts: `${LABEL_PREFIX}.mounts`,
   egress: `${LABEL_PREFIX}.egress`,
+  /** The network policy in words (`sbx get`), on the infra container. */
+  egressPolicy: `${LABEL_PREFIX}.egress-policy`,
   /** The manifest document (JSON, secrets removed); on the infra container. */
   spec: `${LABEL_PREFIX}.spec`,
   /** Set on a named volume that sbx created for pvc `create: true`. */

@@ -3,6 +3,7 @@ import type { DockerClient } from '../docker/engine.js';
 import { engineInfo, supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
 import { pauseImagePresent, pauseImageRef, pauseImageTar } from '../docker/pause-image.js';
 import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
+import { egressPolicy, enforcePolicy, plannedPolicy, policyInPlace, refuseRemoteEngine, releaseEgress } from '../network/index.js';
 import type { Sandbox } from '../manifest/model.js';
 import { assumedObservation, containersConverged } from '../plan/converged.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
@@ -63,8 +64,8 @@ interface PlannedApply {
 
 async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
   const p = await planApply(sandbox, o);
-  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) ? o.fingerprint : undefined;
-  if (isNoop(p.plan)) {
+  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) && !egressPolicy(sandbox) ? o.fingerprint : undefined;
+  if (!p.steps.length) {
     if (record) recordApplied(record, p.desired, p.containers);
     return result(p, warnings);
   }
@@ -75,6 +76,10 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
         docker: o.docker,
         reporter: o.reporter,
         mounts: createMountProvider(p.ctx, p.desired),
+        policy: {
+          enforce: (infra, policy) => enforcePolicy(p.ctx, sandbox.id, infra, policy),
+          release: async () => void (await releaseEgress(p.ctx, sandbox.id)),
+        },
         stdin: { 'pause-image-tar': pauseImageTar },
         interrupted: o.interrupted,
       }),
@@ -97,33 +102,49 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
   const pauseImage = pauseImageRef();
   const desired = desiredSandbox(sandbox, { pauseImage, ossfsKey: ossfsKeyFor });
   const containers = await observeContainers(o.docker, desired.id);
+  const ctx = applyContext(o, sandbox.id, run);
+  const policy = egressPolicy(sandbox);
   if (containersConverged(desired, containers)) {
     const plan = reconcile(desired, assumedObservation(desired, containers), run);
-    return { desired, containers, plan, steps: [], ctx: applyContext(o, sandbox.id, run) };
+    const missing = policy ? await policyMissing(ctx, sandbox, desired) : undefined;
+    if (!missing) return { desired, containers, plan, steps: [], ctx };
+    const steps = realisePlan(plan, desired, { pauseImage, pauseImagePresent: true, rootfsSizeBytes: () => undefined, mountsOf: () => [], volumeSteps: [], policy: await plannedPolicy(sandbox, ctx.stateDir), policyMissing: missing });
+    return { desired, containers, plan, steps, ctx };
   }
-  const [listed, info, pausePresent] = await Promise.all([
+  const [listed, info, pausePresent, planned] = await Promise.all([
     observeNetworksAndVolumes(o.docker, desired.id),
     engineInfo(o.docker, needsApiVersion(desired.containers)),
     pauseImagePresent(o.docker, pauseImage),
+    plannedPolicy(sandbox, ctx.stateDir),
+    policy ? refuseRemoteEngine(o.docker, sandbox) : undefined,
   ]);
   const plan = reconcile(desired, { containers, ...listed }, run);
-  const ctx = applyContext(o, sandbox.id, run, info);
+  const withInfo = applyContext(o, sandbox.id, run, info);
   const toCreate = createdContainers(plan);
   // Every check that can fail on bad input runs before anything is created.
-  if (toCreate.length) await preflight(ctx, desired, toCreate);
+  if (toCreate.length) await preflight(withInfo, desired, toCreate);
+  const keepsInfra = !plan.steps.some((s) => s.kind === 'create-infra');
   const steps = realisePlan(plan, desired, {
     pauseImage,
     pauseImagePresent: pausePresent,
     rootfsSizeBytes: (dc) => (supportsRootfsLimit(info) ? rootfsSizeBytes(dc.spec.resource.ephemeralStorageBytes) : undefined),
-    mountsOf: (dc) => plannedMounts(ctx, dc),
-    volumeSteps: toCreate.length ? await volumeSteps(ctx, toCreate) : [],
+    mountsOf: (dc) => plannedMounts(withInfo, dc),
+    volumeSteps: toCreate.length ? await volumeSteps(withInfo, toCreate) : [],
+    policy: planned,
+    policyMissing: policy && keepsInfra ? await policyMissing(withInfo, sandbox, desired) : undefined,
   });
-  return { desired, containers, plan, steps, ctx, info };
+  return { desired, containers, plan, steps, ctx: withInfo, info };
+}
+
+/** Why a kept infra container's namespace needs its policy installed again, or undefined when it holds it. */
+async function policyMissing(ctx: BackendContext, sandbox: Sandbox, desired: DesiredSandbox): Promise<string | undefined> {
+  const state = await policyInPlace(ctx, sandbox, desired.infra.name);
+  return state === 'in place' ? undefined : state;
 }
 
 function result(p: PlannedApply, warnings: string[]): ApplyResult {
   const steps = printedSteps(p.steps, (args) => p.ctx.docker.argv(args));
-  return { id: p.desired.id, changed: !isNoop(p.plan), counts: countChanges(p.plan), steps, unchanged: p.plan.unchanged, warnings };
+  return { id: p.desired.id, changed: p.steps.length > 0, counts: countChanges(p.plan), steps, unchanged: p.plan.unchanged, warnings };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DockerClient } from '../docker/engine.js';
 import { EXIT, SbxError } from '../errors.js';
-import { PHASES, type Command, type MountProvider, type PlanStep } from '../plan/steps.js';
+import { PHASES, type Command, type MountProvider, type PlanStep, type PolicyProvider } from '../plan/steps.js';
 import type { PreparedMount } from '../plan/mounts.js';
 import type { Reporter } from '../ui/reporter.js';
 
@@ -8,6 +8,7 @@ export interface ExecuteOptions {
   docker: DockerClient;
   reporter: Reporter;
   mounts: MountProvider;
+  policy: PolicyProvider;
   /** The bytes a command names as its stdin. */
   stdin: Record<'pause-image-tar', () => Uint8Array>;
   interrupted?: () => boolean;
@@ -64,6 +65,10 @@ async function runCommand(o: ExecuteOptions, c: Command, ids: Map<string, string
       return o.mounts.release(c.container);
     case 'release-resources':
       return o.mounts.afterRemove(c.resources);
+    case 'network-policy':
+      return o.policy.enforce(c.infra, c);
+    case 'release-network-policy':
+      return o.policy.release();
   }
 }
 

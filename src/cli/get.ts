@@ -45,13 +45,15 @@ export async function run(ctx: Ctx, id: string): Promise<void> {
   const ports = Object.entries(infra?.NetworkSettings.Ports ?? {}).flatMap(([port, binds]) =>
     (binds ?? []).map((b) => ({ container: port, host: `${b.HostIp || '0.0.0.0'}:${b.HostPort}` })),
   );
-  const data = { ...toData(status), mounts, ports };
+  const networkPolicy = infra?.Config.Labels[L.egressPolicy] ?? (status.egress ? 'unfiltered (applied before network policies)' : 'none (loopback only)');
+  const data = { ...toData(status), networkPolicy, mounts, ports };
   if (format === 'json') return ctx.print(toJson(data));
 
   const out: string[] = [];
   out.push(`Sandbox:   ${status.id}`);
   out.push(`Status:    ${status.status}`);
   out.push(`Egress:    ${status.egress}`);
+  out.push(`Network:   ${networkPolicy}`);
   out.push(`Created:   ${status.createdAt ?? '-'}`);
   out.push(`Expires:   ${status.expiresAt ?? 'never'}${status.expired ? ' (expired)' : ''}`);
   out.push('', 'Containers:');

@@ -1,6 +1,7 @@
 import { forgetAppliedRecord } from '../apply/applied-record.js';
 import type { DockerClient } from '../docker/engine.js';
 import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
+import { releaseEgress } from '../network/index.js';
 import { L } from '../labels.js';
 import { removeContainersArgs } from '../plan/argv.js';
 import { observeContainers, observeNetworksAndVolumes } from '../plan/observe.js';
@@ -31,9 +32,11 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       const ctx = backendContext(o.docker, id, o.reporter);
       if (!containers.length) {
         const { networks, volumes } = await listing;
+        // network policy hook: a DNS helper left without its sandbox goes too.
+        const helperStopped = await releaseEgress(ctx, id);
         if (!networks.length && !volumes.length) {
           if (o.volumes) await removeCreatedPvcVolumes(ctx);
-          return false;
+          return helperStopped;
         }
       }
       const resources = containers.map(containerResources);
@@ -41,6 +44,8 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       await withLocks(
         keys.map((k) => `ossfs-${k}`),
         async () => {
+          // network policy hook: the DNS helper goes first (it pins the namespace); the rules die with it.
+          await releaseEgress(ctx, id);
           if (containers.length) {
             const t0 = Date.now();
             await o.docker.run(removeContainersArgs(containers.map((c) => c.name)), { what: `remove containers of ${id}` });

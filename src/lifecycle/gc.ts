@@ -2,8 +2,9 @@ import { forgetAppliedRecord, recordedSandboxes } from '../apply/applied-record.
 import type { DockerClient } from '../docker/engine.js';
 import { isLocked } from '../lock.js';
 import { L } from '../labels.js';
+import { sweepEgress } from '../network/index.js';
 import { removeContainersArgs } from '../plan/argv.js';
-import { isStashName } from '../plan/names.js';
+import { infraName, isStashName } from '../plan/names.js';
 import { observe, type Observed } from '../plan/observe.js';
 import type { Reporter } from '../ui/reporter.js';
 import { sweepHostMounts } from '../volumes/index.js';
@@ -50,6 +51,8 @@ export async function collectGarbage(o: GcOptions): Promise<{ actions: GcAction[
   actions.push(...(await removeStashedContainers(o, observed, deleted, now)));
   const ctx = backendContext(o.docker, '', o.reporter);
   actions.push(...(await sweepHostMounts(ctx, o.dryRun)));
+  // network policy hook: DNS helpers whose sandbox or namespace is gone.
+  actions.push(...(await sweepEgress(ctx, infraName, o.dryRun)));
   if (!o.dryRun) await forgetRecordsOfGoneSandboxes(observed, deleted);
   return { actions };
 }

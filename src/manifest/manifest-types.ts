@@ -10,7 +10,7 @@ export interface SandboxDoc {
 }
 
 export interface Spec {
-  egress?: boolean;
+  egress?: boolean | { allow: string[] };
   ttl_seconds?: number;
   ports?: Port[];
   readiness_probe?: ReadinessProbe;

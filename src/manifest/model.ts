@@ -1,4 +1,7 @@
+import type { AllowEntry } from './egress.js';
 import type { Secret } from '../secret.js';
+
+export type { AllowEntry } from './egress.js';
 
 /**
  * The normalised, typed sandbox model produced by the manifest loader and consumed by
@@ -18,7 +21,10 @@ export interface SourceRef {
 export interface Sandbox {
   id: string;
   labels: Record<string, string>;
+  /** The sandbox has a network beyond loopback (egress: true or an allow-list). */
   egress: boolean;
+  /** egress: {allow: [...]}: only these destinations (undefined with egress true: the public internet only). */
+  egressAllow?: AllowEntry[];
   /** 0 = no expiry. */
   ttlSeconds: number;
   ports: PortSpec[];

@@ -10,6 +10,7 @@ import {
 } from './model.js';
 import { parseQuantity, type QuantityKind } from './quantity.js';
 import { checkTmpfsOptions } from './rules/container-options.js';
+import { parseAllowEntry, type AllowEntry } from './egress.js';
 import type * as M from './manifest-types.js';
 
 /** Builds the model from a document that passed the schema and every rule. */
@@ -18,7 +19,8 @@ export function normalise(doc: M.SandboxDoc, source: SourceRef): Sandbox {
   return {
     id: doc.id,
     labels: { ...(doc.metadata?.labels ?? {}) },
-    egress: spec.egress ?? false,
+    egress: Boolean(spec.egress ?? false),
+    ...egressAllow(spec.egress),
     ttlSeconds: spec.ttl_seconds ?? 0,
     ports: (spec.ports ?? []).map(port),
     readinessProbe: spec.readiness_probe ? probe(spec.readiness_probe) : undefined,
@@ -27,6 +29,17 @@ export function normalise(doc: M.SandboxDoc, source: SourceRef): Sandbox {
     source,
     manifest: withoutCredentials(doc),
   };
+}
+
+function egressAllow(egress: M.Spec['egress']): { egressAllow?: AllowEntry[] } {
+  if (typeof egress !== 'object') return {};
+  const entries = egress.allow.map((raw) => {
+    const parsed = parseAllowEntry(raw);
+    if (!parsed.ok) throw new Error('egress.allow was validated before normalising');
+    return parsed.entry;
+  });
+  const seen = new Set<string>();
+  return { egressAllow: entries.filter((e) => !seen.has(JSON.stringify(e)) && Boolean(seen.add(JSON.stringify(e)))) };
 }
 
 function quantity(raw: string | number, kind: QuantityKind): number {

@@ -51,6 +51,7 @@ export function infraCreateArgs(infra: DesiredInfra, network: string | undefined
     '--hostname', infra.hostname,
     '--network', network ?? 'none',
     ...infra.publish.flatMap((p) => ['--publish', p]),
+    ...(infra.dns ? ['--dns', infra.dns] : []),
     '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true',
     '--memory', String(16 * 1024 * 1024), '--pids-limit', '8', '--restart', 'no',
     image,
@@ -92,6 +93,7 @@ export function containerCreateArgs(c: DesiredContainer, mounts: PreparedMount[]
   if (s.readOnly) args.push('--read-only');
   for (const cap of s.capAdd) args.push('--cap-add', cap);
   for (const cap of s.capDrop) args.push('--cap-drop', cap);
+  for (const cap of c.policyCapDrops ?? []) if (!s.capDrop.includes(cap)) args.push('--cap-drop', cap);
   if (!s.tmpfs.some((t) => t.mountPath === '/tmp')) {
     args.push('--tmpfs', `/tmp:size=${tmpSizeBytes(s.resource.ephemeralStorageBytes)},mode=1777`);
   }

@@ -1,5 +1,6 @@
 import type { Container, Sandbox, Volume, VolumeMount } from '../manifest/model.js';
 import { L } from '../labels.js';
+import { describePolicy, infraDns, policyCapDrops, policyIdentity } from '../network/policy.js';
 import { configHash } from './hash.js';
 import { containerName, hostnameFor, infraName, networkName, tmpfsVolumeName } from './names.js';
 
@@ -20,6 +21,8 @@ export interface DesiredInfra {
   labels: Record<string, string>;
   /** Ports published on the infra container (egress: true only; loopback-only sandboxes have no ports). */
   publish: string[];
+  /** Network policy: the nameserver Docker's embedded resolver forwards to (an allow-list's DNS helper). */
+  dns?: string;
 }
 
 export interface DesiredTmpfsVolume {
@@ -37,6 +40,8 @@ export interface DesiredContainer {
   spec: Container;
   mounts: DesiredMount[];
   labels: Record<string, string>;
+  /** Network policy: capabilities the container runs without (NET_ADMIN, NET_RAW). */
+  policyCapDrops: string[];
 }
 
 /** A volume mount before its backend resolves it to a Docker mount. */
@@ -65,7 +70,7 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
   const publish = sandbox.egress
     ? sandbox.ports.map((p) => `${p.hostPort ? `${p.hostPort}:` : ''}${p.containerPort}/${p.protocol}`)
     : [];
-  const infraIdentity = { egress: sandbox.egress, publish, ttl: sandbox.ttlSeconds, image: opts.pauseImage, labels: userLabels };
+  const infraIdentity = { egress: policyIdentity(sandbox), publish, ttl: sandbox.ttlSeconds, image: opts.pauseImage, labels: userLabels };
   const infraHash = configHash(infraIdentity);
   const now = opts.now ?? new Date();
   const infraLabels: Record<string, string> = {
@@ -75,6 +80,7 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
     [L.createdAt]: now.toISOString(),
     [L.spec]: JSON.stringify(sandbox.manifest),
     [L.egress]: String(sandbox.egress),
+    [L.egressPolicy]: describePolicy(sandbox),
   };
   if (sandbox.ttlSeconds > 0) infraLabels[L.expiresAt] = new Date(now.getTime() + sandbox.ttlSeconds * 1000).toISOString();
 
@@ -112,13 +118,13 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
       [L.configHash]: hash,
     };
     for (const m of mounts) if (m.ossfsKey) labels[`${L.ossfsUser}.${m.ossfsKey}`] = '1';
-    return { name: c.name, dockerName: containerName(id, c.name), hash, spec: c, mounts, labels };
+    return { name: c.name, dockerName: containerName(id, c.name), hash, spec: c, mounts, labels, policyCapDrops: policyCapDrops(sandbox) };
   });
 
   return {
     id,
     sandbox,
-    infra: { name: infraName(id), hash: infraHash, hostname: hostnameFor(id), labels: infraLabels, publish },
+    infra: { name: infraName(id), hash: infraHash, hostname: hostnameFor(id), labels: infraLabels, publish, dns: infraDns(sandbox) },
     network: sandbox.egress ? { name: networkName(id), labels: { ...base, [L.role]: 'network' } } : undefined,
     tmpfsVolumes,
     containers,

@@ -15,7 +15,7 @@ export function printedSteps(steps: PlanStep[], dockerArgv: (args: string[]) => 
     action: s.action,
     resource: s.resource,
     cause: s.cause,
-    commands: s.run.map((c) => (c.kind === 'docker' ? { argv: dockerArgv(c.args) } : { host: commandText(c, (a) => a, String) })),
+    commands: s.run.map((c) => (c.kind === 'docker' ? { argv: dockerArgv(c.args) } : { host: commandText(c, (a) => a, shellQuote) })),
   }));
 }
 
@@ -25,7 +25,10 @@ export function planText(id: string, steps: PrintedStep[], unchanged: string[]):
   const lines = [`sandbox ${id}: plan (dry run, nothing changed)`];
   steps.forEach((s, i) => {
     lines.push(`  ${i + 1}. ${s.action} ${s.resource}  — ${s.cause}`);
-    for (const c of s.commands) lines.push(`       ${'argv' in c ? c.argv.map(shellQuote).join(' ') : c.host}`);
+    for (const c of s.commands) {
+      if ('argv' in c) lines.push(`       ${c.argv.map(shellQuote).join(' ')}`);
+      else lines.push(...c.host.split('\n').map((l) => `       ${l}`));
+    }
   });
   for (const u of unchanged) lines.push(`  = ${u} unchanged`);
   return lines.join('\n');

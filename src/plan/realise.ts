@@ -15,6 +15,10 @@ export interface PlanFacts {
   mountsOf: (dc: DesiredContainer) => PreparedMount[];
   /** Docker volumes the backends need created first (pvc `create: true`): argv and its undo. */
   volumeSteps: PlanStep[];
+  /** The network policy to install in the infra container's namespace (egress true or an allow-list). */
+  policy?: { ruleset: string; dnsHelper?: string[] };
+  /** Why the policy must be installed again in a kept infra container (observed missing), if it must. */
+  policyMissing?: string;
 }
 
 const docker = (args: string[], what: string, extra: Partial<Extract<Command, { kind: 'docker' }>> = {}): Command => ({ kind: 'docker', args, what, ...extra });
@@ -34,6 +38,7 @@ export function realisePlan(plan: Plan, desired: DesiredSandbox, facts: PlanFact
     });
   }
   if (plan.steps.some((s) => s.kind === 'create-container')) out.push(...facts.volumeSteps);
+  if (facts.policy && (createsInfra || facts.policyMissing)) out.push(policyStep(desired, facts.policy, createsInfra ? undefined : facts.policyMissing));
   const removed = plan.steps.filter((s): s is Extract<Step, { kind: 'remove-container' }> => s.kind === 'remove-container');
   for (const s of plan.steps) {
     if (s.kind === 'remove-container') continue;
@@ -48,6 +53,22 @@ export function realisePlan(plan: Plan, desired: DesiredSandbox, facts: PlanFact
     });
   }
   return PHASES.flatMap((phase) => out.filter((s) => s.phase === phase));
+}
+
+/**
+ * Rules and DNS helper go into the infra container's namespace before any container joins it. In a
+ * new infra, the undo stops the helper (the rules die with the namespace); in a kept one whose
+ * policy went missing, it is installed again and stays.
+ */
+function policyStep(d: DesiredSandbox, policy: NonNullable<PlanFacts['policy']>, missing: string | undefined): PlanStep {
+  return {
+    action: 'enforce',
+    resource: 'network policy',
+    cause: missing ?? `egress ${policy.dnsHelper ? 'allow-list' : 'true'}: in the new infra container's namespace`,
+    phase: 'policy',
+    run: [{ kind: 'network-policy', infra: d.infra.name, ...policy }],
+    undo: missing ? [] : [{ kind: 'release-network-policy', sandbox: d.id }],
+  };
 }
 
 function label(s: Step): { action: string; resource: string; cause: string } {

@@ -23,11 +23,15 @@ export type Command =
   /** Undo prepare-mounts for a container that was not created. */
   | { kind: 'release-mounts'; container: string; mounts: PreparedMount[] }
   /** Free what removed containers held on the host (staging binds, unused FUSE mounts). */
-  | { kind: 'release-resources'; resources: ContainerResources[] };
+  | { kind: 'release-resources'; resources: ContainerResources[] }
+  /** In the running infra container's namespace: load `ruleset` (nft -f -), then start the DNS helper with these arguments. */
+  | { kind: 'network-policy'; infra: string; ruleset: string; dnsHelper?: string[] }
+  /** Stop the sandbox's DNS helper (its rules die with the namespace). */
+  | { kind: 'release-network-policy'; sandbox: string };
 
 /** Steps of one phase run side by side; phases run in order. */
-export type Phase = 'stash' | 'prepare' | 'infra' | 'containers' | 'cleanup';
-export const PHASES: readonly Phase[] = ['stash', 'prepare', 'infra', 'containers', 'cleanup'];
+export type Phase = 'stash' | 'prepare' | 'infra' | 'policy' | 'containers' | 'cleanup';
+export const PHASES: readonly Phase[] = ['stash', 'prepare', 'infra', 'policy', 'containers', 'cleanup'];
 
 export interface PlanStep {
   action: string;
@@ -59,6 +63,13 @@ export function commandText(c: Command, dockerArgv: (args: string[]) => string[]
       const held = [staged.length && `staging binds ${staged.join(', ')}`, keys.length && `FUSE mounts ${keys.join(', ')} once no container uses them`].filter(Boolean);
       return held.length ? `release on the host: ${held.join('; ')}` : 'release on the host: nothing held';
     }
+    case 'network-policy': {
+      const rules = c.ruleset.trimEnd().split('\n').map((l) => `  ${l}`);
+      const helper = c.dnsHelper ? [`nsenter -t <pid of ${c.infra}> -n dnsmasq ${c.dnsHelper.map(quote).join(' ')}`] : [];
+      return [`nsenter -t <pid of ${c.infra}> -n nft -f - <<EOF`, ...rules, 'EOF', ...helper].join('\n');
+    }
+    case 'release-network-policy':
+      return `stop the DNS helper of sandbox ${c.sandbox}, if any`;
   }
 }
 
@@ -70,6 +81,12 @@ function mountText(m: PreparedMount): string {
 /** Docker argv of every command, in plan order (what the dry-run/executed equality test compares). */
 export function dockerArgvs(steps: PlanStep[]): string[][] {
   return PHASES.flatMap((phase) => steps.filter((s) => s.phase === phase)).flatMap((s) => s.run.flatMap((c) => (c.kind === 'docker' ? [c.args] : [])));
+}
+
+/** The network policy's host-side actions (nsenter into the infra container's namespace). */
+export interface PolicyProvider {
+  enforce(infra: string, policy: { ruleset: string; dnsHelper?: string[] }): Promise<void>;
+  release(): Promise<void>;
 }
 
 /** The host-side actions of a plan, carried out by the volume backends for the executor. */

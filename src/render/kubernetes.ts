@@ -2,7 +2,7 @@ import type { Sandbox } from '../manifest/model.js';
 import type { OssCredentialSource, SandboxContext } from './context.js';
 import { sandboxMetadata } from './metadata.js';
 import { NameAllocator, toDnsLabel, toDnsSubdomain } from './names.js';
-import { isolationPolicy } from './network-policy.js';
+import { egressPolicyObject, isolationPolicy } from './network-policy.js';
 import { noteSink, type RenderNote } from './notes.js';
 import { objectKey, type KubernetesObject } from './objects.js';
 import { renderPod } from './pod.js';
@@ -50,6 +50,8 @@ export function renderKubernetes(sandboxes: Sandbox[], opts: RenderOptions): Ren
     const volumes = renderVolumes(ctx);
     const rendered: KubernetesObject[] = [...volumes.objects];
     if (!sandbox.egress) rendered.push(isolationPolicy(ctx));
+    const egress = egressPolicyObject(ctx);
+    if (egress) rendered.push(egress);
     rendered.push(renderPod(ctx, volumes));
     for (const o of rendered) addObject(objects, o, note);
   }

@@ -144,12 +144,16 @@ describe.concurrent('sandbox lifecycle', () => {
       }
     });
 
-    it('egress: true — the same listener answers', async () => {
+    it('egress: true — the same listener is refused at once (the public internet only; egress*.test.ts has the rest)', async () => {
       const id = sid('net-egress');
       await applyDoc(sandboxDoc('net-egress', [shContainer('app')], { egress: true }));
       try {
-        const dial = expectExit(await sh(id, 'app', `nc -w 3 ${host.address} ${host.port} </dev/null`), 0);
-        expect(dial.stdout.trim()).toBe('pong');
+        const dial = await sh(id, 'app', `nc -w 3 ${host.address} ${host.port} </dev/null`);
+        expect(dial.exitCode).not.toBe(0);
+        expect(dial.stdout).not.toContain('pong');
+        expect(dial.stderr).toMatch(/Connection refused/);
+        // The network is there: the interface beyond loopback exists.
+        expect(expectExit(await sh(id, 'app', "ip -o link | cut -d: -f2 | tr -d ' '"), 0).stdout).toMatch(/^eth0/m);
       } finally {
         await sbxE2E(['delete', id]);
       }

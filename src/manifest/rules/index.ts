@@ -1,6 +1,7 @@
 import { IssueList, type Issue, type PendingWarning } from '../issues.js';
 import { arr, obj, str } from '../loose.js';
 import { checkContainers } from './containers.js';
+import { checkEgress } from './egress.js';
 import { checkPorts, checkReadinessProbe, checkTopLevel } from './sandbox.js';
 import { checkVolumes } from './volumes.js';
 
@@ -13,6 +14,7 @@ export function checkDocument(doc: Record<string, unknown>): { issues: Issue[]; 
   if (spec) {
     if (obj(spec.node_selector)) warnings.push({ path: ['spec', 'node_selector'], message: 'node_selector is ignored: sbx runs every sandbox on this host' });
     checkPorts(spec, issues);
+    checkEgress(spec, issues);
     checkReadinessProbe(spec, issues);
     const volumes = checkVolumes(spec, issues, warnings);
     const declared = new Set(arr(spec.volumes).map((v) => str(obj(v)?.name)).filter((n): n is string => n !== undefined));

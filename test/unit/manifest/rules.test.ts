@@ -76,6 +76,8 @@ const cases: Case[] = [
   c('enum values of the wrong type give one error', 'pvc: {claim_name: team-data}', 'ossfs: {bucket: my-bucket, endpoint: oss.example.com, version: 2.0}', 'spec.volumes[1].ossfs.version', 'ossfs:', /^must be one of: "1.0", "2.0", got an integer$/),
   c('apiVersion of the wrong type gives one error', 'apiVersion: sandboxd.o/v1', 'apiVersion: 1', 'apiVersion', 'apiVersion', /^must be one of: "sandboxd.o\/v1", got an integer$/),
   c('egress is a boolean', 'egress: false', 'egress: "no"', 'spec.egress', 'egress', /must be true or false/),
+  c('egress.allow entries are domains or IPv4 CIDRs', 'egress: false', 'egress: {allow: [pypi.org, 10.0.0.1/8]}', 'spec.egress.allow[1]', 'egress', /"10\.0\.0\.1\/8": .*host bits set; did you mean 10\.0\.0\.0\/8/),
+  c('egress.allow has no IPv6', 'egress: false', 'egress: {allow: ["2001:db8::/32"]}', 'spec.egress.allow[0]', 'egress', /IPv6/),
   c('at least one container', /* replaced below */ '', '', 'spec.containers', '', /at least one container is required/),
   c('cap names upper case', 'env: ["A=1"]', 'cap_add: [sys_ptrace]', 'spec.containers[0].cap_add[0]', 'cap_add', /unsupported capability "sys_ptrace"/),
   c('security_opt', 'env: ["A=1"]', 'security_opt: ["label=disable"]', 'spec.containers[0].security_opt[0]', 'security_opt', /unsupported security_opt "label"/),
@@ -133,4 +135,17 @@ describe('rules that accept', () => {
     expect(errors.map((e) => e.path).sort()).toEqual(['id', `${MOUNT1}.subPath`, 'spec.containers[0].resource.memory'].sort());
     expect(errors.map((e) => e.line)).toEqual([...errors.map((e) => e.line)].sort((a, b) => a! - b!));
   });
+});
+
+describe('network policies and capabilities', () => {
+  for (const [egress, cap, refused] of [['true', 'NET_RAW', true], ['{allow: [pypi.org]}', 'CAP_NET_ADMIN', true], ['true', 'ALL', true], ['false', 'NET_RAW', false], ['true', 'SYS_PTRACE', false]] as const) {
+    it(`egress ${egress} with cap_add ${cap}: ${refused ? 'refused at the field' : 'accepted'}`, async () => {
+      const text = edit(edit(BASE, 'egress: false', `egress: ${egress}`), 'env: ["A=1"]', `cap_add: [${cap}]`);
+      if (!refused) return expect((await loadText(text)).sandboxes).toHaveLength(1);
+      const errors = await errorsOf(text);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: 'MANIFEST_INVALID', path: 'spec.containers[0].cap_add[0]' });
+      expect(errors[0].message).toMatch(/is refused with (egress: true|an egress allow-list)/);
+    });
+  }
 });

@@ -9,6 +9,9 @@ import { planText, printedSteps } from '../../../src/plan/plan-text.js';
 import { realisePlan } from '../../../src/plan/realise.js';
 import { reconcile } from '../../../src/plan/reconcile.js';
 import { ossfsKeyFor, plannedMounts, volumeSteps } from '../../../src/volumes/index.js';
+import { DNS_HELPER_QUERY_PORT, dnsmasqArgs } from '../../../src/network/dnsmasq-args.js';
+import { egressPolicy } from '../../../src/network/policy.js';
+import { rulesetText } from '../../../src/network/ruleset.js';
 import { FakeDocker } from '../../helpers/fake-docker.js';
 import { ROOT } from '../../helpers/cli.js';
 import { context } from '../volumes/pvc-host-fixtures.js';
@@ -34,10 +37,22 @@ function plan(sb: Sandbox, observed: (d: DesiredSandbox) => Observed, over: { pa
       rootfsSizeBytes: () => undefined,
       mountsOf: (dc) => plannedMounts(ctx, dc),
       volumeSteps: vs,
+      policy: policyOf(sb),
     }) };
   } finally {
     process.env = saved;
   }
+}
+
+/** The plan's network policy with fixed host facts (documentation addresses), as plannedPolicy builds it on a host. */
+function policyOf(sb: Sandbox): { ruleset: string; dnsHelper?: string[] } | undefined {
+  const policy = egressPolicy(sb);
+  if (!policy) return undefined;
+  const allow = policy.kind === 'allow';
+  const ruleset = rulesetText({ policy, hostAddresses: ['192.0.2.10'], nameservers: ['192.0.2.53'], dnsHelper: allow ? { queryPort: DNS_HELPER_QUERY_PORT, uid: 65534 } : undefined });
+  if (policy.kind !== 'allow') return { ruleset };
+  const dir = `/var/lib/sbx/network/${sb.id}`;
+  return { ruleset, dnsHelper: dnsmasqArgs({ entries: policy.entries, upstreams: ['192.0.2.53'], pidFile: `${dir}/dnsmasq.pid`, logFile: `${dir}/dnsmasq.log`, user: 'nobody' }) };
 }
 
 const empty = (): Observed => ({ containers: [], networks: [], volumes: [] });

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { OssfsVolume } from '../../../src/manifest/model.js';
 import { container, everything, sandbox } from './fixtures.js';
 import { containerOf, ofKind, pod, render } from './helpers.js';
+import { renderKubernetes } from '../../../src/render/kubernetes.js';
 
 const MI = 1024 * 1024;
 
@@ -151,7 +152,22 @@ describe('network', () => {
     expect(pod(r).metadata?.labels?.['sbx.dev/sandbox']).toBe('demo');
   });
 
-  test('egress: true → no NetworkPolicy', () => {
-    expect(ofKind(render([sandbox({ egress: true })]), 'NetworkPolicy')).toEqual([]);
+  test('egress: true → an egress NetworkPolicy: 0.0.0.0/0 except the reject list, and DNS', () => {
+    const [policy] = ofKind(render([sandbox({ egress: true })]), 'NetworkPolicy') as any[];
+    expect(policy.spec.policyTypes).toEqual(['Egress']);
+    const v4 = policy.spec.egress[0].to[0].ipBlock;
+    expect(v4.cidr).toBe('0.0.0.0/0');
+    expect(v4.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10']));
+    expect(policy.spec.egress[1].ports).toEqual(expect.arrayContaining([{ protocol: 'UDP', port: 53 }]));
+  });
+
+  test('an allow-list → one ipBlock per CIDR entry (with its port); domains are notes', () => {
+    const r = renderKubernetes([sandbox({ egress: true, egressAllow: [{ kind: 'cidr', cidr: '10.1.0.0/16' }, { kind: 'cidr', cidr: '198.51.100.7/32', port: 5432 }, { kind: 'domain', name: 'pypi.org', wildcard: false }] })], { secretsFromEnv: false, env: {} });
+    const [policy] = ofKind(r, 'NetworkPolicy') as any[];
+    expect(policy.spec.egress.slice(0, 2)).toEqual([
+      { to: [{ ipBlock: { cidr: '10.1.0.0/16' } }] },
+      { to: [{ ipBlock: { cidr: '198.51.100.7/32' } }], ports: [{ protocol: 'TCP', port: 5432 }, { protocol: 'UDP', port: 5432 }] },
+    ]);
+    expect(r.notes.find((n) => n.path === 'spec.egress.allow[2]')?.message).toMatch(/pypi\.org: a NetworkPolicy cannot allow a domain name/);
   });
 });
