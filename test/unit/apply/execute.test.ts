@@ -74,6 +74,14 @@ function mountsFake(): MountProvider & { held: Set<string> } {
   };
 }
 
+/** The network policy's host-side actions, recorded. */
+function policyFake(log: string[] = []) {
+  return {
+    enforce: async (infra: string) => void log.push(`enforce ${infra}`),
+    release: async () => void log.push('release'),
+  };
+}
+
 const quiet = () => new Reporter('quiet', new Chalk({ level: 0 }));
 const opts = { pauseImage: 'sbx-pause:1', now: new Date('2026-01-01T00:00:00Z') };
 
@@ -113,14 +121,14 @@ describe('executePlan rolls back a failure at any step', () => {
   it.each([1, 2, 3, 4, 5, 6, 7])('a new sandbox whose mutating call %i fails leaves nothing, and releases its mounts', async (k) => {
     const world: World = { containers: new Map(), volumes: new Set(), networks: new Set() };
     const mounts = mountsFake();
-    await expect(executePlan(steps, { docker: engine(world, k), reporter: quiet(), mounts, stdin: { 'pause-image-tar': () => new Uint8Array() } })).rejects.toThrow('injected failure');
+    await expect(executePlan(steps, { docker: engine(world, k), reporter: quiet(), mounts, stdin: { 'pause-image-tar': () => new Uint8Array() }, policy: policyFake() })).rejects.toThrow('injected failure');
     expect(snapshot(world)).toEqual({ containers: {}, volumes: [], networks: [] });
     expect([...mounts.held]).toEqual([]);
   });
 
   it('with no failure, everything exists and each created container id is returned', async () => {
     const world: World = { containers: new Map(), volumes: new Set(), networks: new Set() };
-    const ids = await executePlan(steps, { docker: engine(world, 0), reporter: quiet(), mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() } });
+    const ids = await executePlan(steps, { docker: engine(world, 0), reporter: quiet(), mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() }, policy: policyFake() });
     expect(snapshot(world)).toEqual({
       containers: { 'sbx-demo': { running: true }, 'sbx-demo..reader': { running: true }, 'sbx-demo..writer': { running: true } },
       volumes: ['sbx-demo..shared.7815d3a0'],
@@ -157,7 +165,7 @@ describe('executePlan rolls back a failure at any step', () => {
 
   it.each([1, 2, 3])('a replacement whose mutating call %i fails puts the old container back, running', async (k) => {
     const world = initial();
-    await expect(executePlan(replace, { docker: engine(world, k), reporter: quiet(), mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() } })).rejects.toThrow('injected failure');
+    await expect(executePlan(replace, { docker: engine(world, k), reporter: quiet(), mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() }, policy: policyFake() })).rejects.toThrow('injected failure');
     expect(snapshot(world)).toEqual(snapshot(initial()));
   });
 
@@ -166,9 +174,29 @@ describe('executePlan rolls back a failure at any step', () => {
     const warnings: string[] = [];
     const reporter = quiet();
     reporter.warn = (line: string) => void warnings.push(line);
-    await executePlan(replace, { docker: engine(world, 4), reporter, mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() } });
+    await executePlan(replace, { docker: engine(world, 4), reporter, mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() }, policy: policyFake() });
     expect(world.containers.get('sbx-demo..reader')).toEqual({ running: true });
     expect(world.containers.has('sbx-demo..reader.old-r1')).toBe(true);
     expect(warnings).toEqual(['remove replaced containers: injected failure; the next apply or `sbx gc` removes it']);
+  });
+
+  it.each([1, 2, 3, 4])('with a network policy, a failure after it was enforced (mutating call %i) also stops the DNS helper', async (k) => {
+    const d = desiredSandbox(egressSandbox, opts);
+    const withPolicy = realisePlan(reconcile(d, { containers: [], networks: [], volumes: [] }, 'r1'), d, {
+      pauseImage: opts.pauseImage,
+      pauseImagePresent: true,
+      rootfsSizeBytes: () => undefined,
+      mountsOf: () => [],
+      volumeSteps: [],
+      policy: { ruleset: 'table inet sbx {}\n', dnsHelper: ['--port=53'] },
+    });
+    expect(withPolicy.map((s) => s.phase)).toEqual(['prepare', 'prepare', 'infra', 'policy', 'containers', 'containers']);
+    const world: World = { containers: new Map(), volumes: new Set(), networks: new Set() };
+    const log: string[] = [];
+    const o = { docker: engine(world, k), reporter: quiet(), mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() }, policy: policyFake(log) };
+    await expect(executePlan(withPolicy, o)).rejects.toThrow('injected failure');
+    expect(snapshot(world)).toEqual({ containers: {}, volumes: [], networks: [] });
+    // Calls 1-3 (network, volume, infra) fail before the policy step starts: nothing to release then.
+    expect(log).toEqual(k <= 3 ? [] : ['enforce sbx-demo', 'release']);
   });
 });
