@@ -8,6 +8,7 @@ import { normalise } from './normalise.js';
 import { validate as validateSchema } from './generated/validate-schema.js';
 import { describeType } from './describe-type.js';
 import { locate, type ParsedDocument, type Position } from './yaml-source.js';
+import { aliasRefusal } from './yaml-limits.js';
 
 export interface DocumentResult {
   sandbox?: Sandbox;
@@ -21,7 +22,7 @@ type SchemaValidator = ((data: unknown) => boolean) & { errors?: unknown[] | nul
 const schemaValidate = validateSchema as unknown as SchemaValidator;
 
 /** Parses, validates and normalises one YAML document of a file. */
-export async function loadDocument(file: string, pd: ParsedDocument, positionOf: (offset: number) => Position): Promise<DocumentResult> {
+export async function loadDocument(file: string, pd: ParsedDocument, positionOf: (offset: number) => Position, maxBytes: number): Promise<DocumentResult> {
   const { doc } = pd;
   const at = (offset: number | undefined) => (offset === undefined ? {} : positionOf(offset));
   const warnings: ManifestWarning[] = doc.warnings.map((w) => ({ file, ...at(w.pos[0]), message: yamlMessage(w.message) }));
@@ -31,12 +32,15 @@ export async function loadDocument(file: string, pd: ParsedDocument, positionOf:
   }
   if (doc.contents === null) return { errors: [], warnings };
 
+  const refusal = aliasRefusal(doc, maxBytes);
+  if (refusal) return { errors: [new SbxError('MANIFEST_INVALID', refusal.message, { file, hint: refusal.hint, ...at(refusal.offset) })], warnings };
+
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    const reason = err instanceof Error && /alias/i.test(err.message) ? 'too many or unresolvable YAML aliases' : 'cannot convert the YAML document';
-    return { errors: [new SbxError('MANIFEST_INVALID', reason, { file, ...pd.start })], warnings };
+    // aliasRefusal bounds what aliases expand to, which is what the library's alias count stands in for.
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch {
+    return { errors: [new SbxError('MANIFEST_INVALID', 'cannot convert the YAML document', { file, ...pd.start })], warnings };
   }
   if (data === null || data === undefined) return { errors: [], warnings };
   if (typeof data !== 'object' || Array.isArray(data)) {
