@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'REMOTE_ENGINE_UNSUPPORTED',
   'INTERRUPTED',
+  'RESOURCE_UNSATISFIABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

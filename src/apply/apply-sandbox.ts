@@ -15,6 +15,7 @@ import { createMountProvider, ossfsKeyFor, plannedMounts, preflight } from '../v
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { writeAppliedRecord } from './applied-record.js';
 import { executePlan, mountLabels } from './execute.js';
+import { checkResources } from './resource-check.js';
 
 export interface ApplyOptions {
   docker: Docker;
@@ -69,14 +70,14 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   }
 
   const toCreate = createdContainers(plan);
-  // Engine facts are needed before any change only when a pvc sub_path depends on the API version;
-  // otherwise they arrive while the first objects are created.
+  // Engine facts (CPUs and memory to check against) are fetched beside the preflight checks; the API
+  // version, a second call, only when a pvc sub_path depends on it, and then before the preflight.
   const needsApiFirst = needsApiVersion(toCreate);
   const pendingInfo = toCreate.length ? engineInfo(o.docker, needsApiFirst) : undefined;
   pendingInfo?.catch(() => undefined);
   const ctx = applyContext(o, sandbox.id, needsApiFirst ? await pendingInfo : undefined);
   // Every check that can fail on bad input runs before anything is created.
-  await preflight(ctx, desired, toCreate);
+  await Promise.all([preflight(ctx, desired, toCreate), pendingInfo?.then((info) => checkResources(sandbox, toCreate, info))]);
   const mounts = createMountProvider(ctx, desired);
   const createdIds = await withLocks(
     ossfsKeysTouched(plan).map((k) => `ossfs-${k}`),
@@ -156,7 +157,9 @@ async function planOnly(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const desired = desiredSandbox(sandbox, { pauseImage: pauseImageRef(), ossfsKey: ossfsKeyFor });
   const plan = reconcile(desired, observed, 'dryrun');
   const toCreate = createdContainers(plan);
-  const ctx = applyContext(o, sandbox.id, toCreate.length ? await engineInfo(o.docker, needsApiVersion(toCreate)) : undefined);
+  const info = toCreate.length ? await engineInfo(o.docker, needsApiVersion(toCreate)) : undefined;
+  checkResources(sandbox, toCreate, info);
+  const ctx = applyContext(o, sandbox.id, info);
   if (toCreate.length) await preflight(ctx, desired, toCreate);
   return { id: sandbox.id, changed: !isNoop(plan), counts: countChanges(plan), steps: plan.steps.map((s) => planned(s, desired, ctx)), unchanged: plan.unchanged, warnings };
 }

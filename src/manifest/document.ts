@@ -9,6 +9,8 @@ import { validate as validateSchema } from './generated/validate-schema.js';
 import { describeType } from './describe-type.js';
 import { locate, type ParsedDocument, type Position } from './yaml-source.js';
 import { aliasRefusal } from './yaml-limits.js';
+import { MAX_ARG_BYTES } from './rules/argv-size.js';
+import { L } from '../labels.js';
 
 export interface DocumentResult {
   sandbox?: Sandbox;
@@ -69,7 +71,20 @@ export async function loadDocument(file: string, pd: ParsedDocument, positionOf:
     return { errors, warnings };
   }
   const sandbox = normalise(data as SandboxDoc, { file, document: pd.index, line: pd.start.line, column: pd.start.column });
+  const stored = storedManifestProblem(sandbox);
+  if (stored) return { errors: [new SbxError('MANIFEST_INVALID', stored, { file, ...pd.start })], warnings };
   return { sandbox, idAt: at(locate(doc, ['id']).range?.[0]), errors: [], warnings };
+}
+
+/**
+ * The manifest (without credentials) is kept in one Docker label, one argument of `docker create`. Every
+ * other argument is a part of it, so this also bounds each docker argv to a few times 128 KiB, far
+ * below ARG_MAX (2 MiB with the default stack limit).
+ */
+function storedManifestProblem(sandbox: Sandbox): string | undefined {
+  const bytes = Buffer.byteLength(`${L.spec}=${JSON.stringify(sandbox.manifest)}`);
+  if (bytes < MAX_ARG_BYTES) return undefined;
+  return `the manifest is ${bytes} bytes as stored in its Docker label, one command-line argument (Linux allows 128 KiB per argument)`;
 }
 
 /** The first line of a yaml library message: later lines quote the source, which may hold secrets. */

@@ -28,7 +28,7 @@ export function inputLimits(env: NodeJS.ProcessEnv = process.env): InputLimits {
 
 /** "3 MiB", "1.5 KiB", "512 bytes" for limit messages. */
 export function formatBytes(n: number): string {
-  const units = ['KiB', 'MiB', 'GiB'];
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   if (n < 1024) return `${n} bytes`;
   let v = n;
   let unit = '';
