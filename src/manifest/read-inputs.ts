@@ -46,11 +46,11 @@ export async function readInputs(inputs: string[], o: ReadOptions): Promise<{ te
         const file = join(input, entry.name);
         try {
           if (isDirectoryEntry(entry, file)) continue;
-          found++;
           texts.push(readFileText(file, o.maxBytes));
         } catch (err) {
           errors.push(readError(file, err));
         }
+        found++;
       }
       if (found === 0) errors.push(new SbxError('MANIFEST_INVALID', 'directory contains no *.yaml or *.yml files', { file: input }));
     } catch (err) {
