@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'REMOTE_ENGINE_UNSUPPORTED',
   'NETWORK_POLICY_FAILED',
   'INTERRUPTED',
+  'RESOURCE_UNSATISFIABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -19,6 +19,7 @@ import { createMountProvider, ossfsKeyFor, plannedMounts, preflight, volumeSteps
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { writeAppliedRecord } from './applied-record.js';
 import { executePlan } from './execute.js';
+import { checkResources } from './resource-check.js';
 
 export interface ApplyOptions {
   docker: DockerClient;
@@ -122,6 +123,7 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
   const withInfo = applyContext(o, sandbox.id, run, info);
   const toCreate = createdContainers(plan);
   // Every check that can fail on bad input runs before anything is created.
+  checkResources(sandbox, toCreate, info);
   if (toCreate.length) await preflight(withInfo, desired, toCreate);
   const keepsInfra = !plan.steps.some((s) => s.kind === 'create-infra');
   const steps = realisePlan(plan, desired, {

@@ -6,7 +6,6 @@ import type { InputText } from '../manifest/read-inputs.js';
 import type { Ctx } from './context.js';
 import { manifestFingerprint, unchangedLine } from '../apply/applied-record.js';
 import { loadWithWarnings } from './load.js';
-import { isInterrupted } from './main.js';
 import { parseDuration } from './duration.js';
 
 interface ApplyFlags {
@@ -24,7 +23,7 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
   const fingerprint = recordable(flags.filename, inputs, loaded);
   const results: ApplyResult[] = [];
   for (const sb of loaded.sandboxes) {
-    const res = await applySandbox(sb, { docker: ctx.docker, reporter: ctx.reporter, dryRun: Boolean(flags.dryRun), interrupted: isInterrupted, fingerprint });
+    const res = await applySandbox(sb, { docker: ctx.docker, reporter: ctx.reporter, dryRun: Boolean(flags.dryRun), interrupted: () => ctx.signal.aborted, fingerprint });
     for (const w of res.warnings) ctx.reporter.warn(w);
     results.push(res);
     if (flags.wait && !flags.dryRun) {

@@ -1,9 +1,10 @@
 import { SbxError } from '../errors.js';
-import { buildProgram } from './program.js';
+import type { Command } from 'commander';
 import type { Ctx } from './context.js';
 
-export async function run(ctx: Ctx, shell: string): Promise<void> {
-  const program = buildProgram();
+/** `cmd` is this command as commander parsed it; its parent is the whole program, whose commands are completed. */
+export async function run(ctx: Ctx, shell: string, _flags: unknown, cmd: Command): Promise<void> {
+  const program = cmd.parent!;
   const commands = program.commands.map((c) => c.name());
   const flagsOf = (name: string) =>
     program.commands

@@ -5,6 +5,7 @@ import { SbxError } from '../errors.js';
 import { makeColor } from '../ui/color.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../ui/format.js';
 import { Reporter, type ProgressMode } from '../ui/reporter.js';
+import { contextArgument } from './arguments.js';
 
 export interface GlobalOptions {
   output?: string;
@@ -22,9 +23,12 @@ export class Ctx {
   readonly color: ChalkInstance;
   readonly errColor: ChalkInstance;
   readonly reporter: Reporter;
+  /** Aborted on Ctrl-C/SIGTERM (cli/main.ts). */
+  readonly signal: AbortSignal;
   private dockerInstance?: Docker;
 
-  constructor(g: GlobalOptions) {
+  constructor(g: GlobalOptions, signal: AbortSignal = new AbortController().signal) {
+    this.signal = signal;
     if (g.output !== undefined && !OUTPUT_FORMATS.includes(g.output as OutputFormat)) {
       throw new SbxError('USAGE', `unknown output format "${g.output}" (use ${OUTPUT_FORMATS.join('|')})`);
     }
@@ -33,7 +37,7 @@ export class Ctx {
       throw new SbxError('USAGE', `unknown progress mode "${g.progress}" (use auto|plain|json|quiet)`);
     }
     this.output = g.output as OutputFormat | undefined;
-    this.dockerContext = g.context;
+    this.dockerContext = g.context === undefined ? undefined : contextArgument(g.context);
     this.verbose = Boolean(g.verbose);
     const noColor = g.color === false;
     this.color = makeColor(process.stdout, noColor);
@@ -41,8 +45,8 @@ export class Ctx {
     this.reporter = new Reporter(progress, this.errColor);
   }
 
-  static from(cmd: Command): Ctx {
-    return new Ctx(cmd.optsWithGlobals() as GlobalOptions);
+  static from(cmd: Command, signal?: AbortSignal): Ctx {
+    return new Ctx(cmd.optsWithGlobals() as GlobalOptions, signal);
   }
 
   get docker(): Docker {

@@ -3,6 +3,7 @@ import { deleteSandbox } from '../lifecycle/delete.js';
 import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { toJson } from '../ui/format.js';
+import { sandboxIdArgument } from './arguments.js';
 import type { Ctx } from './context.js';
 import { loadForCommand } from './load.js';
 
@@ -14,7 +15,7 @@ interface DeleteFlags {
 
 export async function run(ctx: Ctx, ids: string[], flags: DeleteFlags): Promise<void> {
   const format = ctx.format('table', ['table', 'json', 'name']);
-  const targets = new Set(ids);
+  const targets = new Set(ids.map(sandboxIdArgument));
   if (flags.filename) for (const sb of await loadForCommand(ctx, flags.filename)) targets.add(sb.id);
   if (flags.all) for (const s of sandboxesFrom(await observeContainers(ctx.docker))) targets.add(s.id);
   if (!targets.size && !flags.all) throw new SbxError('USAGE', 'name sandbox ids, -f FILE or --all');

@@ -3,9 +3,12 @@ import { L } from '../labels.js';
 import { infraName } from '../plan/names.js';
 import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
+import { containerNameArgument, sandboxIdArgument } from './arguments.js';
 import type { Ctx } from './context.js';
 
 export async function run(ctx: Ctx, id: string, command: string[], flags: { container?: string; interactive?: boolean; tty?: boolean }): Promise<void> {
+  sandboxIdArgument(id);
+  if (flags.container !== undefined) containerNameArgument(flags.container);
   const [sb] = sandboxesFrom(await observeContainers(ctx.docker, id));
   if (!sb) throw new SbxError('NOT_FOUND', `sandbox ${id} not found`);
   // "First" is the manifest's order, which the stored spec keeps.

@@ -1,6 +1,8 @@
-import { readFileSync, statSync, writeSync } from 'node:fs';
+import { statSync, writeSync } from 'node:fs';
 import { manifestFingerprint, readAppliedRecord, unchangedLine, type AppliedRecord } from '../apply/applied-record.js';
 import { Docker } from '../docker/engine.js';
+import { readRegularFile } from '../manifest/bounded-read.js';
+import { inputLimits } from '../manifest/input-limits.js';
 import { containersPsArgs, parseContainers, type ObservedContainer } from '../plan/observe.js';
 
 /**
@@ -15,7 +17,10 @@ export async function fastNoop(args: string[], env: NodeJS.ProcessEnv = process.
   try {
     const call = plainApply(args);
     if (!call || !statSync(call.file).isFile()) return false;
-    const rec = readAppliedRecord(manifestFingerprint(call.file, readFileSync(call.file, 'utf8'), env));
+    // Past the limit (or swapped for a FIFO meanwhile), the full apply gives the refusal.
+    const read = readRegularFile(call.file, inputLimits(env).maxBytes, 'MANIFEST_INVALID');
+    if (read.over) return false;
+    const rec = readAppliedRecord(manifestFingerprint(call.file, Buffer.from(read.bytes).toString('utf8'), env));
     if (!rec) return false;
     const docker = new Docker({ bin: env.SBX_DOCKER ?? 'docker', context: call.context });
     const ps = await docker.run(containersPsArgs(rec.id), { allowFailure: true });

@@ -4,6 +4,7 @@ import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { toJson, toYaml } from '../ui/format.js';
 import { renderTable } from '../ui/table.js';
+import { sandboxIdArgument } from './arguments.js';
 import type { Ctx } from './context.js';
 import { toData } from './ls.js';
 
@@ -23,6 +24,7 @@ interface MountLabel {
 
 export async function run(ctx: Ctx, id: string): Promise<void> {
   const format = ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
+  sandboxIdArgument(id);
   const [status] = sandboxesFrom(await observeContainers(ctx.docker, id));
   if (!status) throw new SbxError('NOT_FOUND', `sandbox ${id} not found`);
   if (format === 'name') return ctx.print(status.id);

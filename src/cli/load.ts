@@ -10,7 +10,7 @@ export async function loadForCommand(ctx: Ctx, files: string[]): Promise<Sandbox
 
 /** The same, with the warnings that were printed; onInput sees each input's text as read. */
 export async function loadWithWarnings(ctx: Ctx, files: string[], onInput?: (input: InputText) => void): Promise<LoadResult> {
-  const loaded = await loadManifests(files, { stdin: process.stdin, onInput });
+  const loaded = await loadManifests(files, { stdin: process.stdin, onInput, signal: ctx.signal });
   for (const w of loaded.warnings) {
     const loc = [w.file, w.line, w.column].filter((x) => x !== undefined).join(':');
     ctx.reporter.warn(`${loc ? `${loc}  ` : ''}${w.path ? `${w.path}  ` : ''}${w.message}`);

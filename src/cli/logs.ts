@@ -1,6 +1,7 @@
 import { SbxError } from '../errors.js';
 import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
+import { containerNameArgument, sandboxIdArgument, tailArgument } from './arguments.js';
 import type { Ctx } from './context.js';
 
 interface LogFlags {
@@ -10,13 +11,15 @@ interface LogFlags {
 }
 
 export async function run(ctx: Ctx, id: string, container: string | undefined, flags: LogFlags): Promise<void> {
+  sandboxIdArgument(id);
+  if (container !== undefined) containerNameArgument(container);
+  if (flags.tail !== undefined) tailArgument(flags.tail);
   const [sb] = sandboxesFrom(await observeContainers(ctx.docker, id));
   if (!sb) throw new SbxError('NOT_FOUND', `sandbox ${id} not found`);
   const targets = container ? sb.containers.filter((c) => c.name === container) : sb.containers;
   if (container && !targets.length) {
     throw new SbxError('NOT_FOUND', `sandbox ${id} has no container ${container} (has: ${sb.containers.map((c) => c.name).join(', ')})`);
   }
-  if (flags.tail !== undefined && !/^(\d+|all)$/.test(flags.tail)) throw new SbxError('USAGE', `--tail takes a number or "all", not "${flags.tail}"`);
   const args = ['logs'];
   if (flags.follow) args.push('--follow');
   if (flags.tail !== undefined) args.push('--tail', flags.tail);

@@ -1,24 +1,26 @@
 import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { Ctx } from './context.js';
+import { SbxError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../../package.json') as { version: string }).version;
 
 /** Command modules are imported only when their command runs, so `sbx validate` starts fast. */
 type Loader = () => Promise<{ run: (ctx: Ctx, ...args: any[]) => Promise<void> }>;
-function action(load: Loader) {
+function action(load: Loader, signal?: AbortSignal) {
   return async (...args: any[]) => {
     const cmd = args[args.length - 1] as Command;
-    const ctx = Ctx.from(cmd);
+    const ctx = Ctx.from(cmd, signal);
     const mod = await load();
-    await mod.run(ctx, ...args.slice(0, -1));
+    await mod.run(ctx, ...args.slice(0, -1), cmd);
   };
 }
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
-export function buildProgram(): Command {
+/** `signal` is aborted on Ctrl-C/SIGTERM; every command's Ctx carries it. */
+export function buildProgram(signal?: AbortSignal): Command {
   const program = new Command('sbx')
     .description('Run resource-bounded multi-container sandboxes with real storage on Docker from a YAML manifest.')
     .version(VERSION, '--version')
@@ -39,14 +41,16 @@ export function buildProgram(): Command {
         'sbx delete demo',
       ]),
     );
-  program.configureOutput({ outputError: (str, write) => write(str) });
+  // Usage errors are reported by cli/main.ts like every other error (USAGE, JSON under -o json).
+  program.configureOutput({ outputError: () => undefined });
+  program.helpCommand(false);
 
   program
     .command('validate')
     .description('validate manifests; needs no Docker engine')
     .requiredOption('-f, --filename <path...>', 'manifest file, directory, or - for stdin')
     .addHelpText('after', examples(['sbx validate -f sandbox.yaml', 'cat sandbox.yaml | sbx validate -f - -o json']))
-    .action(action(() => import('./validate.js')));
+    .action(action(() => import('./validate.js'), signal));
 
   program
     .command('apply')
@@ -56,7 +60,7 @@ export function buildProgram(): Command {
     .option('--wait', 'wait until every container runs and the readiness probe passes')
     .option('--timeout <duration>', 'how long --wait waits (e.g. 90s, 2m)', '2m')
     .addHelpText('after', examples(['sbx apply -f sandbox.yaml', 'sbx apply -f sandbox.yaml --dry-run', 'sbx apply -f dir/ --wait --timeout 5m']))
-    .action(action(() => import('./apply.js')));
+    .action(action(() => import('./apply.js'), signal));
 
   program
     .command('delete')
@@ -66,7 +70,7 @@ export function buildProgram(): Command {
     .option('--all', 'delete every sandbox')
     .option('--volumes', 'also remove pvc volumes that sbx created (create: true) and nothing else uses')
     .addHelpText('after', examples(['sbx delete demo', 'sbx delete -f sandbox.yaml', 'sbx delete --all']))
-    .action(action(() => import('./delete.js')));
+    .action(action(() => import('./delete.js'), signal));
 
   program
     .command('ls')
@@ -75,14 +79,14 @@ export function buildProgram(): Command {
     .option('-a, --all', 'include expired and failed sandboxes in the default view')
     .option('-q, --quiet', 'print ids only')
     .addHelpText('after', examples(['sbx ls', 'sbx ls -q', 'sbx ls -o json']))
-    .action(action(() => import('./ls.js')));
+    .action(action(() => import('./ls.js'), signal));
 
   program
     .command('get')
     .description('show one sandbox: containers, mounts, ports, expiry')
     .argument('<id>', 'sandbox id')
     .addHelpText('after', examples(['sbx get demo', 'sbx get demo -o yaml > demo.yaml   # export the manifest']))
-    .action(action(() => import('./get.js')));
+    .action(action(() => import('./get.js'), signal));
 
   program
     .command('logs')
@@ -93,7 +97,7 @@ export function buildProgram(): Command {
     .option('--tail <n>', 'lines from the end of each log')
     .option('--timestamps', 'show timestamps')
     .addHelpText('after', examples(['sbx logs demo', 'sbx logs demo app -f --tail 20']))
-    .action(action(() => import('./logs.js')));
+    .action(action(() => import('./logs.js'), signal));
 
   program
     .command('exec')
@@ -104,14 +108,14 @@ export function buildProgram(): Command {
     .option('-i, --interactive', 'keep stdin open')
     .option('-t, --tty', 'allocate a terminal')
     .addHelpText('after', examples(['sbx exec demo -- ls /', 'sbx exec demo -c reader -- cat /var/www/html/x']))
-    .action(action(() => import('./exec.js')));
+    .action(action(() => import('./exec.js'), signal));
 
   program
     .command('gc')
     .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead ossfs mounts')
     .option('--dry-run', 'print what would be removed')
     .addHelpText('after', examples(['sbx gc', 'sbx gc --dry-run']))
-    .action(action(() => import('./gc.js')));
+    .action(action(() => import('./gc.js'), signal));
 
   program
     .command('render')
@@ -120,15 +124,28 @@ export function buildProgram(): Command {
     .addOption(new Option('--target <target>', 'target platform').choices(['kubernetes']).default('kubernetes'))
     .option('--secrets-from-env', 'fill the OSS Secret from OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET instead of placeholders')
     .addHelpText('after', examples(['sbx render -f sandbox.yaml --target kubernetes > pod.yaml']))
-    .action(action(() => import('./render.js')));
+    .action(action(() => import('./render.js'), signal));
 
   program
     .command('completion')
     .description('print a shell completion script')
     .argument('<shell>', 'bash or zsh')
     .addHelpText('after', examples(['source <(sbx completion bash)']))
-    .action(action(() => import('./completion.js')));
+    .action(action(() => import('./completion.js'), signal));
 
-  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: (str, write) => write(str) });
+  program
+    .command('help')
+    .description('display help for a command')
+    .argument('[command]', 'command to show help for')
+    .action((name?: string) => helpFor(program, name));
+
+  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: () => undefined });
   return program;
+}
+
+function helpFor(program: Command, name: string | undefined): void {
+  if (name === undefined) program.help();
+  const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+  if (!sub) throw new SbxError('USAGE', `unknown command ${JSON.stringify(name)}`, { hint: `commands: ${program.commands.map((c) => c.name()).join(', ')}` });
+  sub.help();
 }

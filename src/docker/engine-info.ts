@@ -4,6 +4,9 @@ export interface EngineInfo {
   apiVersion: string;
   driver: string;
   backingFs: string;
+  /** CPUs and bytes of memory the engine has; undefined where the engine does not say. */
+  ncpu?: number;
+  memTotal?: number;
 }
 
 /**
@@ -13,9 +16,9 @@ export interface EngineInfo {
 export async function engineInfo(docker: DockerClient, withApiVersion: boolean): Promise<EngineInfo> {
   const [version, info] = await Promise.all([
     withApiVersion ? docker.run(['version', '--format', '{{.Server.APIVersion}}']) : { stdout: '' },
-    docker.run(['info', '--format', '{{.Driver}}\t{{json .DriverStatus}}']),
+    docker.run(['info', '--format', '{{.Driver}}\t{{json .DriverStatus}}\t{{.NCPU}}\t{{.MemTotal}}']),
   ]);
-  const [driver, statusJson] = info.stdout.split('\t');
+  const [driver, statusJson, ncpu, memTotal] = info.stdout.split('\t');
   let backingFs = '';
   try {
     const status = JSON.parse(statusJson) as [string, string][] | null;
@@ -23,7 +26,12 @@ export async function engineInfo(docker: DockerClient, withApiVersion: boolean):
   } catch {
     /* older engines print no JSON here */
   }
-  return { apiVersion: version.stdout.trim(), driver: driver.trim(), backingFs };
+  return { apiVersion: version.stdout.trim(), driver: driver.trim(), backingFs, ncpu: positive(ncpu), memTotal: positive(memTotal) };
+}
+
+function positive(text: string | undefined): number | undefined {
+  const n = Number(text?.trim());
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 /** overlay2 enforces --storage-opt size= only on xfs with project quotas. */

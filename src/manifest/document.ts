@@ -8,6 +8,9 @@ import { normalise } from './normalise.js';
 import { validate as validateSchema } from './generated/validate-schema.js';
 import { describeType } from './describe-type.js';
 import { locate, type ParsedDocument, type Position } from './yaml-source.js';
+import { aliasRefusal } from './yaml-limits.js';
+import { MAX_ARG_BYTES } from './rules/argv-size.js';
+import { L } from '../labels.js';
 
 export interface DocumentResult {
   sandbox?: Sandbox;
@@ -21,7 +24,7 @@ type SchemaValidator = ((data: unknown) => boolean) & { errors?: unknown[] | nul
 const schemaValidate = validateSchema as unknown as SchemaValidator;
 
 /** Parses, validates and normalises one YAML document of a file. */
-export async function loadDocument(file: string, pd: ParsedDocument, positionOf: (offset: number) => Position): Promise<DocumentResult> {
+export async function loadDocument(file: string, pd: ParsedDocument, positionOf: (offset: number) => Position, maxBytes: number): Promise<DocumentResult> {
   const { doc } = pd;
   const at = (offset: number | undefined) => (offset === undefined ? {} : positionOf(offset));
   const warnings: ManifestWarning[] = doc.warnings.map((w) => ({ file, ...at(w.pos[0]), message: yamlMessage(w.message) }));
@@ -31,12 +34,15 @@ export async function loadDocument(file: string, pd: ParsedDocument, positionOf:
   }
   if (doc.contents === null) return { errors: [], warnings };
 
+  const refusal = aliasRefusal(doc, maxBytes);
+  if (refusal) return { errors: [new SbxError('MANIFEST_INVALID', refusal.message, { file, hint: refusal.hint, ...at(refusal.offset) })], warnings };
+
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    const reason = err instanceof Error && /alias/i.test(err.message) ? 'too many or unresolvable YAML aliases' : 'cannot convert the YAML document';
-    return { errors: [new SbxError('MANIFEST_INVALID', reason, { file, ...pd.start })], warnings };
+    // aliasRefusal bounds what aliases expand to, which is what the library's alias count stands in for.
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch {
+    return { errors: [new SbxError('MANIFEST_INVALID', 'cannot convert the YAML document', { file, ...pd.start })], warnings };
   }
   if (data === null || data === undefined) return { errors: [], warnings };
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -65,7 +71,20 @@ export async function loadDocument(file: string, pd: ParsedDocument, positionOf:
     return { errors, warnings };
   }
   const sandbox = normalise(data as SandboxDoc, { file, document: pd.index, line: pd.start.line, column: pd.start.column });
+  const stored = storedManifestProblem(sandbox);
+  if (stored) return { errors: [new SbxError('MANIFEST_INVALID', stored, { file, ...pd.start })], warnings };
   return { sandbox, idAt: at(locate(doc, ['id']).range?.[0]), errors: [], warnings };
+}
+
+/**
+ * The manifest (without credentials) is kept in one Docker label, one argument of `docker create`. Every
+ * other argument is a part of it, so this also bounds each docker argv to a few times 128 KiB, far
+ * below ARG_MAX (2 MiB with the default stack limit).
+ */
+function storedManifestProblem(sandbox: Sandbox): string | undefined {
+  const bytes = Buffer.byteLength(`${L.spec}=${JSON.stringify(sandbox.manifest)}`);
+  if (bytes < MAX_ARG_BYTES) return undefined;
+  return `the manifest is ${bytes} bytes as stored in its Docker label, one command-line argument (Linux allows 128 KiB per argument)`;
 }
 
 /** The first line of a yaml library message: later lines quote the source, which may hold secrets. */

@@ -1,6 +1,7 @@
 import { SbxError, SbxErrors } from '../errors.js';
 import type { LoadResult, ManifestWarning, Sandbox } from './model.js';
 import { loadDocument } from './document.js';
+import { inputLimits } from './input-limits.js';
 import { readInputs, type InputText } from './read-inputs.js';
 import { parseYamlFile, type Position } from './yaml-source.js';
 
@@ -10,7 +11,14 @@ import { parseYamlFile, type Position } from './yaml-source.js';
  */
 export async function loadManifests(
   inputs: string[],
-  opts: { stdin?: NodeJS.ReadableStream; /** Sees each input's text as read (never part of the result: it may hold secrets). */ onInput?: (input: InputText) => void } = {},
+  opts: {
+    stdin?: NodeJS.ReadableStream;
+    /** Sees each input's text as read (never part of the result: it may hold secrets). */
+    onInput?: (input: InputText) => void;
+    /** Aborted on Ctrl-C/SIGTERM. */
+    signal?: AbortSignal;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<LoadResult> {
   let errors: SbxError[] = [];
   const warnings: ManifestWarning[] = [];
@@ -18,14 +26,21 @@ export async function loadManifests(
   const idPositions = new Map<Sandbox, Partial<Position>>();
   try {
     if (inputs.length === 0) throw new SbxError('USAGE', 'no manifest given', { hint: 'use -f FILE, -f DIR or -f -' });
-    const read = await readInputs(inputs, opts.stdin ?? process.stdin);
+    const limits = inputLimits(opts.env);
+    const read = await readInputs(inputs, { stdin: opts.stdin ?? process.stdin, maxBytes: limits.maxBytes, signal: opts.signal });
     errors.push(...read.errors);
     for (const t of read.texts) opts.onInput?.(t);
     let documentsSeen = 0;
+    let documentsParsed = 0;
     for (const { file, text } of read.texts) {
-      const parsed = parseYamlFile(text);
+      const parsed = parseYamlFile(text, { maxDepth: limits.maxDepth, maxDocuments: limits.maxDocuments - documentsParsed });
+      documentsParsed += parsed.documents.length;
+      if (parsed.refusal) {
+        const { message, offset, hint } = parsed.refusal;
+        errors.push(new SbxError('MANIFEST_INVALID', message, { file, hint, ...parsed.positionOf(offset) }));
+      }
       for (const pd of parsed.documents) {
-        const result = await loadDocument(file, pd, parsed.positionOf);
+        const result = await loadDocument(file, pd, parsed.positionOf, limits.maxBytes);
         errors.push(...result.errors);
         warnings.push(...result.warnings);
         if (result.sandbox) {

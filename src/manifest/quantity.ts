@@ -14,8 +14,9 @@ const MAX_EXPONENT = 40;
 export const QUANTITY_SYNTAX_HINT = 'use Kubernetes quantity syntax, e.g. 500m, 0.5, 128Mi, 1G';
 
 /** Strings and numbers are quantities to parse; anything else is left to the schema's type error. */
+/** Infinity and NaN (`1e400`, `.inf`) are left to the schema's message. */
 export function isQuantityValue(x: unknown): x is string | number {
-  return typeof x === 'string' || typeof x === 'number';
+  return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
 }
 
 /** Parses a positive quantity: cpu → millicores, bytes → bytes. */

@@ -1,6 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser } from 'yaml';
 import type { Document } from 'yaml';
 import type { Segment } from './field-path.js';
+import { boundedTokens, type Refusal } from './yaml-limits.js';
 
 export interface Position {
   line: number;
@@ -17,18 +18,24 @@ export interface ParsedDocument {
 export interface ParsedFile {
   documents: ParsedDocument[];
   positionOf(offset: number): Position;
+  /** Parsing stopped here: too many documents or too deep; the documents before it are kept. */
+  refusal?: Refusal;
 }
 
-export function parseYamlFile(text: string): ParsedFile {
+export function parseYamlFile(text: string, limits: { maxDepth: number; maxDocuments: number }): ParsedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'error' });
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  let refusal: Refusal | undefined;
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'error' });
+  const list = [...composer.compose(boundedTokens(parser, text, limits, (r) => (refusal = r)))];
   const positionOf = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const list = Array.isArray(docs) ? docs : [];
   return {
     positionOf,
+    refusal,
     documents: list.map((doc, index) => ({
       index,
       doc,

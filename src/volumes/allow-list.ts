@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { SbxError } from '../errors.js';
+import { readYamlFile } from '../manifest/read-yaml-file.js';
 import { isWithin } from './safe-path.js';
 
 /**
@@ -55,18 +55,13 @@ function rawEntries(env: NodeJS.ProcessEnv): { entries: string[]; source: string
     return { entries: checked(fromEnv.split(':').filter(Boolean), 'SBX_ALLOWED_HOST_PATHS'), source: 'SBX_ALLOWED_HOST_PATHS' };
   }
   const file = env.SBX_CONFIG || DEFAULT_CONFIG_FILE;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !env.SBX_CONFIG) return { entries: [], source: `${file} (absent)` };
-    throw new SbxError('USAGE', `cannot read config file ${file}: ${(err as Error).message}`);
-  }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = readYamlFile(file, 'USAGE', env);
   } catch (err) {
-    throw new SbxError('USAGE', `config file ${file} is not valid YAML: ${(err as Error).message}`);
+    if (err instanceof SbxError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !env.SBX_CONFIG) return { entries: [], source: `${file} (absent)` };
+    throw new SbxError('USAGE', `cannot read config file ${file}: ${(err as Error).message}`);
   }
   const list = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).allowed_host_paths : undefined;
   if (list === undefined || list === null) return { entries: [], source: file };

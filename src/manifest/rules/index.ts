@@ -1,5 +1,6 @@
 import { IssueList, type Issue, type PendingWarning } from '../issues.js';
 import { arr, obj, str } from '../loose.js';
+import { checkArgumentSizes } from './argv-size.js';
 import { checkContainers } from './containers.js';
 import { checkEgress } from './egress.js';
 import { checkPorts, checkReadinessProbe, checkTopLevel } from './sandbox.js';
@@ -10,6 +11,7 @@ export function checkDocument(doc: Record<string, unknown>): { issues: Issue[]; 
   const issues = new IssueList();
   const warnings: PendingWarning[] = [];
   checkTopLevel(doc, issues);
+  checkArgumentSizes(doc, [], issues);
   const spec = obj(doc.spec);
   if (spec) {
     if (obj(spec.node_selector)) warnings.push({ path: ['spec', 'node_selector'], message: 'node_selector is ignored: sbx runs every sandbox on this host' });

@@ -44,7 +44,7 @@ describe('sbx validate', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('-o json gives a stable shape for both outcomes', async () => {
+  it('-o json gives a stable shape for both outcomes, errors the one every command uses', async () => {
     const good = await sbx(['-o', 'json', 'validate', '-f', write('good.yaml', BASE)], { env: NO_DOCKER });
     expect(good.exitCode).toBe(0);
     expect(JSON.parse(good.stdout)).toEqual({
@@ -55,10 +55,11 @@ describe('sbx validate', () => {
     const badFile = write('bad-json.yaml', edit(BASE, 'id: demo', 'id: ../demo'));
     const bad = await sbx(['-o', 'json', 'validate', '-f', badFile], { env: NO_DOCKER });
     expect(bad.exitCode).toBe(2);
+    // The same {"error": ...} object as every other command's errors.
     expect(JSON.parse(bad.stdout)).toEqual({
-      valid: false,
-      errors: [{ code: 'MANIFEST_INVALID', message: 'id contains invalid path characters', hint: 'no "/", "\\" or ".."', path: 'id', file: badFile, line: 3, column: 5 }],
+      error: { code: 'MANIFEST_INVALID', message: 'id contains invalid path characters', hint: 'no "/", "\\" or ".."', path: 'id', file: badFile, line: 3, column: 5 },
     });
+    expect(bad.stderr.trim()).toBe(`${badFile}:3:5  id  error[MANIFEST_INVALID]: id contains invalid path characters (no "/", "\\" or "..")`);
   });
 
   it('reads stdin with -f - and reports warnings on stderr', async () => {
