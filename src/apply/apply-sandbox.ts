@@ -29,6 +29,11 @@ export interface ApplyOptions {
   lockTimeoutMs?: number;
   /** The manifest's fingerprint when a re-apply may be answered from the applied record (cli/apply.ts decides). */
   fingerprint?: string;
+  /**
+   * Several sandboxes in one command: the caller holds this sandbox's lock and observed its containers
+   * with one `docker ps` for all of them.
+   */
+  observed?: { containers: ObservedContainer[] };
 }
 
 /** What an apply did, counted per Docker object: a replaced object is neither created nor removed. */
@@ -50,6 +55,7 @@ export interface ApplyResult {
 export async function applySandbox(sandbox: Sandbox, o: ApplyOptions): Promise<ApplyResult> {
   const warnings = sandboxWarnings(sandbox);
   if (o.dryRun) return result(await planApply(sandbox, o), warnings);
+  if (o.observed) return converge(sandbox, o, warnings);
   return withLocks([`sandbox-${sandbox.id}`], () => converge(sandbox, o, warnings), { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS });
 }
 
@@ -102,7 +108,7 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
   const run = randomBytes(4).toString('hex');
   const pauseImage = pauseImageRef();
   const desired = desiredSandbox(sandbox, { pauseImage, ossfsKey: ossfsKeyFor });
-  const containers = await observeContainers(o.docker, desired.id);
+  const containers = o.observed?.containers ?? (await observeContainers(o.docker, desired.id));
   const ctx = applyContext(o, sandbox.id, run);
   const policy = egressPolicy(sandbox);
   if (containersConverged(desired, containers)) {

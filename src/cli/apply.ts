@@ -1,4 +1,13 @@
-import { applySandbox, type ApplyResult } from '../apply/apply-sandbox.js';
+import { applySandbox, type ApplyOptions, type ApplyResult } from '../apply/apply-sandbox.js';
+import { settleInOrder } from '../concurrency.js';
+import { EXIT, SbxError, SbxErrors } from '../errors.js';
+import { L } from '../labels.js';
+import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
+import type { Sandbox } from '../manifest/model.js';
+import { observeContainers } from '../plan/observe.js';
+import { errorJson, errorsOf, formatErrorLine } from '../ui/errors.js';
+import type { Reporter } from '../ui/reporter.js';
+import { parseConcurrency } from './arguments.js';
 import { planText } from '../plan/plan-text.js';
 import { toJson, toYaml } from '../ui/format.js';
 import type { LoadResult } from '../manifest/model.js';
@@ -13,28 +22,65 @@ interface ApplyFlags {
   dryRun?: boolean;
   wait?: boolean;
   timeout: string;
+  concurrency?: string;
 }
 
 export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
   const format = ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const limit = parseConcurrency(flags.concurrency);
   const inputs: InputText[] = [];
   const loaded = await loadWithWarnings(ctx, flags.filename, (input) => inputs.push(input));
   const fingerprint = recordable(flags.filename, inputs, loaded);
-  const results: ApplyResult[] = [];
-  for (const sb of loaded.sandboxes) {
-    const res = await applySandbox(sb, { docker: ctx.docker, reporter: ctx.reporter, dryRun: Boolean(flags.dryRun), interrupted: () => ctx.signal.aborted, fingerprint });
-    for (const w of res.warnings) ctx.reporter.warn(w);
-    results.push(res);
-    if (flags.wait && !flags.dryRun) {
+  const dryRun = Boolean(flags.dryRun);
+  const applyOne = async (sb: Sandbox, reporter: Reporter, observed?: ApplyOptions['observed']): Promise<ApplyResult> => {
+    const res = await applySandbox(sb, { docker: ctx.docker, reporter, dryRun, interrupted: () => ctx.signal.aborted, fingerprint, observed });
+    for (const w of res.warnings) reporter.warn(w);
+    if (flags.wait && !dryRun) {
       const { waitReady } = await import('../apply/wait.js');
-      await waitReady(ctx.docker, sb, { timeoutMs, reporter: ctx.reporter });
+      await waitReady(ctx.docker, sb, { timeoutMs, reporter });
     }
-  }
-  if (format === 'json') return ctx.print(toJson({ dryRun: Boolean(flags.dryRun), sandboxes: results }));
-  if (format === 'yaml') return ctx.print(toYaml({ dryRun: Boolean(flags.dryRun), sandboxes: results }));
+    return res;
+  };
+  const outcomes: PromiseSettledResult<ApplyResult>[] =
+    loaded.sandboxes.length === 1 ? [{ status: 'fulfilled', value: await applyOne(loaded.sandboxes[0], ctx.reporter) }] : await applyMany(ctx, loaded.sandboxes, limit, dryRun, applyOne);
+  const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ id: loaded.sandboxes[i].id, error: failure(o.reason) }] : []));
+  if (failed.length) process.exitCode = EXIT.RUNTIME;
+  for (const f of failed) for (const e of errorsOf(f.error)) process.stderr.write(`sandbox ${f.id}: ${formatErrorLine(e, ctx.errColor)}\n`);
+  const data = { dryRun, sandboxes: results, ...(failed.length ? { failed: failed.map((f) => ({ id: f.id, ...(errorJson(f.error) as object) })) } : {}) };
+  if (format === 'json') return ctx.print(toJson(data));
+  if (format === 'yaml') return ctx.print(toYaml(data));
   if (format === 'name') return ctx.print(results.map((r) => r.id).join('\n'));
-  for (const r of results) ctx.print(flags.dryRun ? dryRunText(r) : summary(r));
+  for (const r of results) ctx.print(dryRun ? dryRunText(r) : summary(r));
+}
+
+/**
+ * Several sandboxes: their locks taken together (in one order, so two such commands cannot deadlock),
+ * one `docker ps` for all, then up to `limit` applied at once. Each sandbox's progress is kept together
+ * and written in manifest order; a failure rolls back that sandbox only.
+ */
+async function applyMany(
+  ctx: Ctx,
+  sandboxes: Sandbox[],
+  limit: number,
+  dryRun: boolean,
+  applyOne: (sb: Sandbox, reporter: Reporter, observed: ApplyOptions['observed']) => Promise<ApplyResult>,
+): Promise<PromiseSettledResult<ApplyResult>[]> {
+  const all = async () => {
+    const containers = await observeContainers(ctx.docker);
+    const outputs = sandboxes.map(() => ctx.reporter.buffered());
+    const observedOf = (sb: Sandbox) => ({ containers: containers.filter((c) => c.labels[L.sandbox] === sb.id) });
+    return settleInOrder(sandboxes, limit, (sb, i) => applyOne(sb, outputs[i].reporter, observedOf(sb)), (i) => outputs[i].flush());
+  };
+  if (dryRun) return all();
+  return withLocks(sandboxes.map((sb) => `sandbox-${sb.id}`), all, { timeoutMs: LOCK_TIMEOUT_MS });
+}
+
+/** An apply's failure as the top-level handler would report it; anything else is a bug and stops the command. */
+function failure(reason: unknown): SbxError | SbxErrors {
+  if (reason instanceof SbxError || reason instanceof SbxErrors) return reason;
+  throw reason;
 }
 
 /**

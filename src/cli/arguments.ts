@@ -1,3 +1,4 @@
+import { defaultConcurrency } from '../concurrency.js';
 import { SbxError } from '../errors.js';
 import { nameProblem, type NameKind } from '../manifest/rules/names.js';
 
@@ -24,4 +25,11 @@ export function contextArgument(name: string): string {
 export function tailArgument(tail: string): string {
   if (!/^(\d+|all)$/.test(tail)) throw new SbxError('USAGE', `--tail takes a number or "all", not ${JSON.stringify(tail)}`);
   return tail;
+}
+
+/** --concurrency: how many sandboxes one command handles at once (default from the CPU count). */
+export function parseConcurrency(value: string | undefined): number {
+  if (value === undefined) return defaultConcurrency();
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new SbxError('USAGE', `--concurrency takes a whole number from 1 to 999, not ${JSON.stringify(value)}`);
+  return Number(value);
 }

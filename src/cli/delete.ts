@@ -1,9 +1,10 @@
-import { SbxError } from '../errors.js';
-import { deleteSandbox } from '../lifecycle/delete.js';
+import { EXIT, SbxError, SbxErrors } from '../errors.js';
+import { deleteSandbox, deleteSandboxes } from '../lifecycle/delete.js';
 import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
+import { errorJson, errorsOf, formatErrorLine } from '../ui/errors.js';
 import { toJson } from '../ui/format.js';
-import { sandboxIdArgument } from './arguments.js';
+import { parseConcurrency, sandboxIdArgument } from './arguments.js';
 import type { Ctx } from './context.js';
 import { loadForCommand } from './load.js';
 
@@ -11,6 +12,7 @@ interface DeleteFlags {
   filename?: string[];
   all?: boolean;
   volumes?: boolean;
+  concurrency?: string;
 }
 
 export async function run(ctx: Ctx, ids: string[], flags: DeleteFlags): Promise<void> {
@@ -20,13 +22,23 @@ export async function run(ctx: Ctx, ids: string[], flags: DeleteFlags): Promise<
   if (flags.all) for (const s of sandboxesFrom(await observeContainers(ctx.docker))) targets.add(s.id);
   if (!targets.size && !flags.all) throw new SbxError('USAGE', 'name sandbox ids, -f FILE or --all');
 
-  const deleted: string[] = [];
-  const missing: string[] = [];
-  for (const id of targets) {
-    if (await deleteSandbox(id, { docker: ctx.docker, reporter: ctx.reporter, volumes: flags.volumes })) deleted.push(id);
-    else missing.push(id);
-  }
+  const list = [...targets];
+  const options = { docker: ctx.docker, reporter: ctx.reporter, volumes: flags.volumes };
+  const outcomes: PromiseSettledResult<boolean>[] =
+    list.length <= 1
+      ? await Promise.allSettled(list.map((id) => deleteSandbox(id, options)))
+      : await deleteSandboxes(list, { ...options, limit: parseConcurrency(flags.concurrency) });
+  const deleted = list.filter((_, i) => outcomes[i].status === 'fulfilled' && (outcomes[i] as PromiseFulfilledResult<boolean>).value);
+  const missing = list.filter((_, i) => outcomes[i].status === 'fulfilled' && !(outcomes[i] as PromiseFulfilledResult<boolean>).value);
+  const failed = list.flatMap((id, i) => {
+    const o = outcomes[i];
+    if (o.status === 'fulfilled') return [];
+    if (o.reason instanceof SbxError || o.reason instanceof SbxErrors) return [{ id, error: o.reason }];
+    throw o.reason;
+  });
   for (const id of missing) ctx.reporter.warn(`sandbox ${id} not found`);
-  if (format === 'json') return ctx.print(toJson({ deleted, notFound: missing }));
+  if (failed.length) process.exitCode = EXIT.RUNTIME;
+  for (const f of failed) for (const e of errorsOf(f.error)) process.stderr.write(`sandbox ${f.id}: ${formatErrorLine(e, ctx.errColor)}\n`);
+  if (format === 'json') return ctx.print(toJson({ deleted, notFound: missing, ...(failed.length ? { failed: failed.map((f) => ({ id: f.id, ...(errorJson(f.error) as object) })) } : {}) }));
   for (const id of deleted) ctx.print(format === 'name' ? id : `sandbox ${id} deleted`);
 }

@@ -59,6 +59,7 @@ export function buildProgram(signal?: AbortSignal): Command {
     .option('--dry-run', 'print the plan (each step with its cause and docker argv) and change nothing')
     .option('--wait', 'wait until every container runs and the readiness probe passes')
     .option('--timeout <duration>', 'how long --wait waits (e.g. 90s, 2m)', '2m')
+    .option('--concurrency <n>', 'sandboxes applied at once when the manifests hold several (default: twice the CPUs, at most 8)')
     .addHelpText('after', examples(['sbx apply -f sandbox.yaml', 'sbx apply -f sandbox.yaml --dry-run', 'sbx apply -f dir/ --wait --timeout 5m']))
     .action(action(() => import('./apply.js'), signal));
 
@@ -69,6 +70,7 @@ export function buildProgram(signal?: AbortSignal): Command {
     .option('-f, --filename <path...>', 'delete the sandboxes of these manifests')
     .option('--all', 'delete every sandbox')
     .option('--volumes', 'also remove pvc volumes that sbx created (create: true) and nothing else uses')
+    .option('--concurrency <n>', 'sandboxes deleted at once (default: twice the CPUs, at most 8)')
     .addHelpText('after', examples(['sbx delete demo', 'sbx delete -f sandbox.yaml', 'sbx delete --all']))
     .action(action(() => import('./delete.js'), signal));
 

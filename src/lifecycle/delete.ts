@@ -4,7 +4,8 @@ import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { releaseEgress } from '../network/index.js';
 import { L } from '../labels.js';
 import { removeContainersArgs } from '../plan/argv.js';
-import { observeContainers, observeNetworksAndVolumes } from '../plan/observe.js';
+import { observe, observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
+import { settleInOrder } from '../concurrency.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
 import { releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
@@ -16,18 +17,20 @@ export interface DeleteOptions {
   /** Also remove pvc volumes this sandbox created (create: true) that nothing else uses. */
   volumes?: boolean;
   lockTimeoutMs?: number;
+  /** Several sandboxes in one command: the caller holds this sandbox's lock and listed its objects once for all. */
+  observed?: Observed;
 }
 
 /** Remove every Docker object labelled with the sandbox id and the host-side mounts only it used. Returns false when nothing was found. */
 export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boolean> {
   const timeoutMs = o.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
-  return withLocks(
-    [`sandbox-${id}`],
+  const locked = (fn: () => Promise<boolean>) => (o.observed ? fn() : withLocks([`sandbox-${id}`], fn, { timeoutMs }));
+  return locked(
     async () => {
       forgetAppliedRecord(id);
       // Containers first: removing them need not wait for the network and volume listings.
-      const containers = await observeContainers(o.docker, id);
-      const listing = observeNetworksAndVolumes(o.docker, id);
+      const containers = o.observed?.containers ?? (await observeContainers(o.docker, id));
+      const listing = o.observed ? Promise.resolve(o.observed) : observeNetworksAndVolumes(o.docker, id);
       listing.catch(() => undefined);
       const ctx = backendContext(o.docker, id, o.reporter);
       if (!containers.length) {
@@ -64,6 +67,21 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       if (o.volumes) await removeCreatedPvcVolumes(ctx);
       return true;
     },
-    { timeoutMs },
+  );
+}
+
+/** Several sandboxes: their locks together, one listing of containers, networks and volumes for all, then up to `limit` at once. */
+export async function deleteSandboxes(ids: string[], o: DeleteOptions & { limit: number }): Promise<PromiseSettledResult<boolean>[]> {
+  return withLocks(
+    ids.map((id) => `sandbox-${id}`),
+    async () => {
+      const all = await observe(o.docker);
+      const of = (id: string): Observed => {
+        const mine = <T extends { labels: Partial<Record<string, string>> }>(xs: T[]) => xs.filter((x) => x.labels[L.sandbox] === id);
+        return { containers: mine(all.containers), networks: mine(all.networks), volumes: mine(all.volumes) };
+      };
+      return settleInOrder(ids, o.limit, (id) => deleteSandbox(id, { ...o, observed: of(id) }));
+    },
+    { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
   );
 }

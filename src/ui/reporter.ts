@@ -22,6 +22,17 @@ export class Reporter {
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
 
+  /**
+   * A reporter for one of several sandboxes handled at once: the same mode (a live terminal's becomes
+   * plain), its lines kept until flush() writes them here, so each sandbox's output stays together.
+   */
+  buffered(): { reporter: Reporter; flush(): void } {
+    const chunks: string[] = [];
+    const sink = { isTTY: false, write: (chunk: string) => chunks.push(chunk) > 0 } as unknown as NodeJS.WriteStream;
+    const mode = this.effective === 'live' ? 'plain' : this.effective;
+    return { reporter: new Reporter(mode, this.color, sink), flush: () => chunks.splice(0).forEach((c) => this.stream.write(c)) };
+  }
+
   private get effective(): 'plain' | 'json' | 'quiet' | 'live' {
     if (this.mode === 'auto') return this.stream.isTTY ? 'live' : 'plain';
     return this.mode;

@@ -1,0 +1,105 @@
+/**
+ * Several sandboxes in one command (apply -f DIR, delete ID...): applied side by side under one
+ * observation, output in a stable order, one failure rolled back alone.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { wrappedDocker, type TimedCall } from '../helpers/docker-wrapper.js';
+import { RUN, RUN_LABEL, STATE_DIR, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
+import { expectExit, expectNothingLeft, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
+
+/** A directory with one manifest file per sandbox (ids of this run, labelled for cleanup). */
+function manifestDir(docs: Record<string, unknown>[]): string {
+  mkdirSync(path.join(STATE_DIR, 'test-files'), { recursive: true });
+  const dir = mkdtempSync(path.join(STATE_DIR, 'test-files', 'many-'));
+  docs.forEach((d, i) => {
+    const doc = { ...d, id: sid(String(d.id)), metadata: { labels: { [RUN_LABEL]: RUN } } };
+    writeFileSync(path.join(dir, `${i}-${String(d.id)}.yaml`), stringify(doc));
+  });
+  return dir;
+}
+
+const small = (name: string, image?: string) =>
+  sandboxDoc(name, [shContainer('app', '', image ? { image } : {}), shContainer('side')], { volumes: [{ name: 'shared', ephemeral_storage: '8Mi' }] });
+
+/** The container creations (docker run/create --name …) of one sandbox: its infra and its two containers. */
+const creationsOf = (calls: TimedCall[], id: string) => calls.filter((c) => /^(run|create) /.test(c.argv) && c.argv.includes(`--name sbx-${id}`));
+
+async function deleteAll(ids: string[]): Promise<void> {
+  await sbxE2E(['delete', ...ids]);
+}
+
+describe.sequential('several sandboxes in one command', () => {
+  it('apply -f DIR applies 4 sandboxes side by side with one docker ps, prints them in file order, and delete ID... removes them all', async () => {
+    const names = ['many-a', 'many-b', 'many-c', 'many-d'];
+    const ids = names.map(sid);
+    const dir = manifestDir(names.map((n) => small(n)));
+    const recorder = wrappedDocker({ times: true });
+    try {
+      const res = expectExit(await sbxE2E(['apply', '-f', dir, '--concurrency', '4'], { env: recorder.env }), 0);
+      expect(res.stdout.trim().split('\n')).toEqual(ids.map((id) => `sandbox ${id} applied (4 created)`));
+      const ps = recorder.calls().filter((c) => c.argv.startsWith('ps '));
+      expect(ps).toHaveLength(1);
+      // Their container creations overlap in time: some sandbox's creation starts before another's ends.
+      const timed = recorder.timed();
+      const spans = ids.map((id) => creationsOf(timed, id));
+      expect(spans.map((s) => s.length)).toEqual([3, 3, 3, 3]);
+      const first = (s: TimedCall[]) => s.reduce((m, c) => (c.start < m ? c.start : m), s[0].start);
+      const last = (s: TimedCall[]) => s.reduce((m, c) => (c.end > m ? c.end : m), s[0].end);
+      const overlapping = spans.some((a, i) => spans.some((b, j) => i !== j && first(b) < last(a) && first(a) < last(b)));
+      expect(overlapping).toBe(true);
+      // Progress of each sandbox stays together: its lines are not interleaved with another's.
+      const owner = res.stderr.split('\n').map((l) => ids.findIndex((id) => l.includes(`sbx-${id}`))).filter((i) => i >= 0);
+      expect(owner).toEqual([...owner].sort((x, y) => x - y));
+
+      const gone = expectExit(await sbxE2E(['delete', ...ids]), 0);
+      expect(gone.stdout.trim().split('\n')).toEqual(ids.map((id) => `sandbox ${id} deleted`));
+      for (const id of ids) await expectNothingLeft(id);
+      const again = expectExit(await sbxE2E(['delete', ...ids]), 0);
+      expect(again.stderr.trim().split('\n')).toEqual(ids.map((id) => `warning: sandbox ${id} not found`));
+    } finally {
+      await deleteAll(ids);
+    }
+  });
+
+  it('one bad sandbox among 4 fails alone: 3 applied, it rolled back, exit 1, and -o json says which', async () => {
+    const names = ['bad-a', 'bad-b', 'bad-c', 'bad-d'];
+    const ids = names.map(sid);
+    // An image that exists nowhere: its container step fails after its infra container was created.
+    const dir = manifestDir(names.map((n) => small(n, n === 'bad-c' ? 'sbx-test/not-there:1' : undefined)));
+    try {
+      const res = await sbxE2E(['apply', '-f', dir, '-o', 'json']);
+      expect(res.exitCode).toBe(1);
+      const out = JSON.parse(res.stdout);
+      expect(out.sandboxes.map((s: { id: string }) => s.id)).toEqual([ids[0], ids[1], ids[3]]);
+      expect(out.failed).toHaveLength(1);
+      expect(out.failed[0].id).toBe(ids[2]);
+      expect(out.failed[0].error.code).toMatch(/^(IMAGE_NOT_FOUND|DOCKER_FAILED|IMAGE_PULL_FAILED)$/);
+      expect(res.stderr).toContain(`sandbox ${ids[2]}: `);
+      await expectNothingLeft(ids[2]);
+      for (const id of [ids[0], ids[1], ids[3]]) expect((await objectsWithLabel(sandboxLabel(id))).containers).toHaveLength(3);
+    } finally {
+      await deleteAll(ids);
+    }
+  });
+
+  it('--concurrency 1 applies one sandbox after another, in file order', async () => {
+    const names = ['seq-a', 'seq-b', 'seq-c'];
+    const ids = names.map(sid);
+    const dir = manifestDir(names.map((n) => small(n)));
+    const recorder = wrappedDocker({ times: true });
+    try {
+      expectExit(await sbxE2E(['apply', '-f', dir, '--concurrency', '1'], { env: recorder.env }), 0);
+      const timed = recorder.timed().filter((c) => !/^(ps|info|version|image inspect|network ls|volume ls|context inspect) /.test(c.argv));
+      const mine = ids.map((id) => timed.filter((c) => c.argv.includes(id)));
+      for (let i = 1; i < mine.length; i++) {
+        const previousEnd = mine[i - 1].reduce((m, c) => (c.end > m ? c.end : m), 0n);
+        expect(mine[i].every((c) => c.start >= previousEnd)).toBe(true);
+      }
+    } finally {
+      await deleteAll(ids);
+    }
+  });
+});
