@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -39,15 +40,20 @@ describe('egress allow-lists', () => {
   const track = trackedSandboxes();
   let pub: TestNetns;
   let priv: TestNetns;
+  let hostServer: http.Server | undefined;
   const env = { SBX_DNS_UPSTREAMS: '203.0.113.53' };
 
   beforeAll(async () => {
     pub = await createTestNetns('a', '203.0.113', [10, 11, 53]);
     priv = await createTestNetns('b', '10.78.0', [10]);
     await Promise.all([pub.serveHttp(8080), priv.serveHttp(8080)]);
-    await pub.serveDns('203.0.113.53', { 'allowed.test': '203.0.113.10', 'other.test': '203.0.113.11', 'private.test': '10.78.0.10', 'cidr.test': '10.78.0.10' });
+    await pub.serveDns('203.0.113.53', { 'allowed.test': '203.0.113.10', 'other.test': '203.0.113.11', 'private.test': '10.78.0.10', 'cidr.test': '10.78.0.10', 'host.test': pub.hostAddress });
+    // A service of the host itself, on the host's end of the veth: a public-looking address that is the host's.
+    hostServer = http.createServer((_req, res) => res.end('host service\n'));
+    await new Promise<void>((resolve) => hostServer!.listen(8089, pub.hostAddress, resolve));
   });
   afterAll(async () => {
+    await new Promise((resolve) => hostServer?.close(resolve));
     await pub?.remove();
     await priv?.remove();
   });
@@ -69,6 +75,16 @@ describe('egress allow-lists', () => {
 
     const got = JSON.parse(expectExit(await sbxE2E(['get', id, '-o', 'json']), 0).stdout);
     expect(got.networkPolicy).toBe('allow allowed.test, private.test, 203.0.113.11/32:9999');
+  });
+
+  it('a name resolving to one of the host\'s own addresses is refused, though the address looks public', async () => {
+    const id = track('allow-host');
+    const file = writeManifest(sandboxDoc('allow-host', [shContainer('app')], { egress: { allow: ['host.test'] } }));
+    expectExit(await sbxE2E(['apply', '-f', file], { env }), 0);
+    expect(await httpGet(`http://${pub.hostAddress}:8089/`)).toEqual({ status: 200, body: 'host service\n' });
+    const res = expectExit(await sh(id, 'app', `nslookup host.test; ${tryConnect([`${pub.hostAddress}:8089`])}`), 0);
+    expect(res.stdout).toMatch(new RegExp(`Name:\\s+host\\.test\\s+Address:\\s+${pub.hostAddress.replace(/\./g, '\\.')}`));
+    refused(res.stdout, `${pub.hostAddress}:8089`);
   });
 
   it('a CIDR entry names a private address explicitly; a port entry allows only that port', async () => {
