@@ -20,10 +20,15 @@ export interface WrappedDocker {
   env: Record<string, string>;
   /** Calls made so far, in order. */
   calls(): DockerCall[];
+  /** With `times: true`: when each finished call started and ended (ms since the epoch). */
+  timings(): { startMs: number; endMs: number; argv: string }[];
 }
 
-/** @param o.failAt fail the k-th mutating call (1-based); @param o.delaySeconds sleep before each mutating call. */
-export function wrappedDocker(o: { failAt?: number; delaySeconds?: number } = {}): WrappedDocker {
+/**
+ * @param o.failAt fail the k-th mutating call (1-based); @param o.delaySeconds sleep before each mutating call;
+ * @param o.times record when each call started and ended.
+ */
+export function wrappedDocker(o: { failAt?: number; delaySeconds?: number; times?: boolean } = {}): WrappedDocker {
   const parent = path.join(STATE_DIR, 'test-files');
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(path.join(parent, 'docker-wrap-'));
@@ -31,8 +36,19 @@ export function wrappedDocker(o: { failAt?: number; delaySeconds?: number } = {}
   const env: Record<string, string> = { SBX_DOCKER: DOCKER_WRAPPER, SBX_WRAP_LOG: log, SBX_WRAP_COUNTER: path.join(dir, 'counter') };
   if (o.failAt !== undefined) env.SBX_WRAP_FAIL_AT = String(o.failAt);
   if (o.delaySeconds !== undefined) env.SBX_WRAP_DELAY = String(o.delaySeconds);
+  const times = path.join(dir, 'times.log');
+  if (o.times) env.SBX_WRAP_TIMES = times;
   return {
     env,
+    timings() {
+      return readFileSync(times, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [start, end, argv = ''] = line.split('\t');
+          return { startMs: Number(BigInt(start) / 1_000_000n), endMs: Number(BigInt(end) / 1_000_000n), argv };
+        });
+    },
     calls() {
       let text = '';
       try {
