@@ -107,6 +107,15 @@ export function buildProgram(): Command {
     .action(action(() => import('./exec.js')));
 
   program
+    .command('wait')
+    .description("block until a sandbox's container(s) exit; exit with the container's code")
+    .argument('<id>', 'sandbox id')
+    .option('-c, --container <name>', 'container (default: every container)')
+    .option('--timeout <duration>', 'give up after this long (e.g. 90s, 10m): WAIT_TIMEOUT, exit 1')
+    .addHelpText('after', examples(['sbx apply -f job.yaml && sbx wait job -c main; rc=$?; sbx delete job', 'sbx wait demo --timeout 10m']))
+    .action(action(() => import('./wait.js')));
+
+  program
     .command('gc')
     .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead ossfs mounts')
     .option('--dry-run', 'print what would be removed')

@@ -24,6 +24,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** With allowFailure and timeoutMs: docker was killed when the time ran out. */
+  timedOut?: boolean;
 }
 
 /** What sbx asks of docker; the real one is `Docker`, tests use a fake. */
@@ -65,6 +67,7 @@ export class Docker implements DockerClient {
       const why = res.spawnError.code === 'ENOENT' ? 'not found (set SBX_DOCKER or install the docker CLI)' : res.spawnError.message;
       throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${why}`);
     }
+    if (res.timedOut && opts.allowFailure) return { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode ?? 1, timedOut: true };
     if (res.timedOut) {
       throw new SbxError('DOCKER_FAILED', `${opts.what ?? `docker ${args[0]}`}: timed out after ${opts.timeoutMs} ms`);
     }
