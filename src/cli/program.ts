@@ -107,6 +107,14 @@ export function buildProgram(): Command {
     .action(action(() => import('./exec.js')));
 
   program
+    .command('cp')
+    .description('copy files or directories between a sandbox and the host (binary-safe, through docker cp)')
+    .argument('<src>', 'ID[:CONTAINER]:/path, a host path, or - (a tar stream on stdin)')
+    .argument('<dst>', 'ID[:CONTAINER]:/path, a host path, or - (a tar stream on stdout)')
+    .addHelpText('after', examples(['sbx cp model.bin demo:/data/model.bin', 'sbx cp demo:reader:/var/www ./www', 'tar -C src -c . | sbx cp - demo:/data', 'sbx cp demo:/data - | tar -t']))
+    .action(action(() => import('./cp.js')));
+
+  program
     .command('wait')
     .description("block until a sandbox's container(s) exit; exit with the container's code")
     .argument('<id>', 'sandbox id')
