@@ -14,7 +14,7 @@ interface Mount {
 
 interface Inspected {
   Mounts: Mount[] | null;
-  HostConfig: { ReadonlyRootfs: boolean };
+  HostConfig: { ReadonlyRootfs: boolean; Tmpfs?: Record<string, string> | null };
 }
 
 /**
@@ -23,7 +23,8 @@ interface Inspected {
  * is refused before docker runs; a full destination is NO_SPACE_LEFT.
  */
 export async function copy(docker: DockerClient, src: CopyEnd, dst: CopyEnd): Promise<void> {
-  if (dst.kind === 'container') await refuseReadOnly(docker, dst);
+  if (src.kind === 'container') await refuseUnreachable(docker, src, false);
+  if (dst.kind === 'container') await refuseUnreachable(docker, dst, true);
   const args = ['cp', endArg(src), endArg(dst)];
   const streams = src.kind === 'stream' || dst.kind === 'stream';
   const res = streams ? await docker.passthrough(args) : await docker.run(args, { allowFailure: true });
@@ -50,9 +51,20 @@ export function mountHolding(path: string, mounts: readonly Mount[]): Mount | un
     .sort((a, b) => b.Destination.length - a.Destination.length)[0];
 }
 
-async function refuseReadOnly(docker: DockerClient, dst: Extract<CopyEnd, { kind: 'container' }>): Promise<void> {
+/**
+ * docker cp sees neither a container's own tmpfs entries (it would write beneath them, invisibly) nor
+ * honours a writer's wish on a read-only mount: both are refused before docker runs.
+ */
+async function refuseUnreachable(docker: DockerClient, dst: Extract<CopyEnd, { kind: 'container' }>, writing: boolean): Promise<void> {
   const [c] = await docker.json<Inspected[]>(['inspect', '--type', 'container', dst.dockerName], { what: `inspect container ${dst.shown}` });
-  const mount = mountHolding(dst.path, c.Mounts ?? []);
+  const tmpfs = Object.keys(c.HostConfig.Tmpfs ?? {}).map((Destination) => ({ Destination, RW: true, Type: 'tmpfs-entry' }));
+  const mount = mountHolding(dst.path, [...(c.Mounts ?? []), ...tmpfs]);
+  if (mount?.Type === 'tmpfs-entry') {
+    throw new SbxError('USAGE', `cannot copy ${writing ? 'into' : 'from'} ${dst.shown}: ${mount.Destination} is a tmpfs of the container itself, which docker cp does not reach`, {
+      hint: 'use a volume mount for files to copy, or a tar through sbx exec',
+    });
+  }
+  if (!writing) return;
   if (mount && !mount.RW) {
     throw new SbxError('READ_ONLY_PATH', `cannot copy into ${dst.shown}: ${mount.Destination} is a read-only mount${mount.Name ? ` (volume ${mount.Name})` : ''}`, {
       hint: 'copy into a writable mount of this container, or into a container that mounts the volume read-write',

@@ -90,6 +90,13 @@ describe('sbx cp', () => {
     expect(res.stderr).toContain(`error[NO_SPACE_LEFT]: copy ${path.join(d, 'big')} to ${sb}:main:/small/big: no space left on device (ENOSPC)`);
   });
 
+  it("refuses the container's own tmpfs (/tmp), which docker cp would write beneath", async () => {
+    const d = dir();
+    writeFileSync(path.join(d, 'f'), 'x');
+    const res = expectExit(await sbxE2E(['cp', path.join(d, 'f'), `${sb}:/tmp/f`]), 2);
+    expect(res.stderr).toContain(`error[USAGE]: cannot copy into ${sb}:main:/tmp/f: /tmp is a tmpfs of the container itself, which docker cp does not reach`);
+  });
+
   it('two container sides, or none, are a usage error', async () => {
     expect(expectExit(await sbxE2E(['cp', `${sb}:/data/a`, `${sb}:reader:/data/b`]), 2).stderr).toContain('error[USAGE]: sbx cp copies between a sandbox and the host, not between two containers');
   });
