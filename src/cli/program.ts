@@ -124,6 +124,20 @@ export function buildProgram(): Command {
     .action(action(() => import('./wait.js')));
 
   program
+    .command('stop')
+    .description('stop every container of sandboxes (infra last), keeping containers, volumes and mounts')
+    .argument('<ids...>', 'sandbox ids')
+    .addHelpText('after', examples(['sbx stop demo', 'sbx start demo']))
+    .action(action(() => import('./stop.js')));
+
+  program
+    .command('start')
+    .description('start stopped sandboxes again through the same preparation as apply (mounts re-checked and re-staged)')
+    .argument('<ids...>', 'sandbox ids')
+    .addHelpText('after', examples(['sbx start demo']))
+    .action(action(() => import('./start.js')));
+
+  program
     .command('gc')
     .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead ossfs mounts')
     .option('--dry-run', 'print what would be removed')
