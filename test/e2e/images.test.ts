@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { docker, sbxE2E, writeManifest } from '../helpers/e2e.js';
-import { wrappedDocker } from '../helpers/docker-wrapper.js';
+import { SBX } from '../helpers/cli.js';
+import { RUN, STATE_DIR, docker, sbxE2E, writeManifest } from '../helpers/e2e.js';
+import { DOCKER_WRAPPER, wrappedDocker } from '../helpers/docker-wrapper.js';
 import { AUTH_REGISTRY, STOPPED_REGISTRY, imageOnEngine, pushedImage } from '../helpers/registry.js';
 import { containersOf, expectExit, expectNothingLeft, sandboxDoc, shContainer, trackedSandboxes } from '../helpers/sandbox-e2e.js';
 
@@ -104,5 +106,35 @@ describe.concurrent('images from a registry', () => {
     expect(pulls.map((p) => p.argv).sort()).toEqual([`pull ${a}`, `pull ${b}`]);
     const [p, q] = pulls;
     expect(p.startMs < q.endMs && q.startMs < p.endMs, JSON.stringify(pulls)).toBe(true);
+  });
+
+  it('on a terminal (tmux): a live status line while pulling, then finished steps and one line per pulled image', async () => {
+    const image = await pushedImage('tty');
+    const sb = id('img-tty');
+    const file = writeManifest(sandboxDoc('img-tty', [shContainer('main', '', { image })]));
+    const session = `sbx-e2e-${RUN}-tty`;
+    const env = `SBX_STATE_DIR=${STATE_DIR} SBX_TEST_RUN=${RUN} NO_COLOR=1 SBX_DOCKER=${DOCKER_WRAPPER} SBX_WRAP_SLOW_PULL=0.3`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '220', '-y', '40', `env ${env} ${process.execPath} ${SBX} apply -f ${file}; echo "EXIT=$?"; sleep 60`]);
+    try {
+      let pane = '';
+      const live: string[] = [];
+      for (let i = 0; i < 200 && !pane.includes('EXIT='); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        pane = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+        live.push(...pane.split('\n').filter((l) => l.startsWith('pulling ')).map((l) => l.trimEnd()));
+      }
+      expect(live).toContain(`pulling ${image} 1/2 layers`);
+      const shown = pane.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+      expect(shown.slice(0, 2).map((l) => l.replace(/sha256:[0-9a-f]{64}/, 'DIGEST').replace(/ \d+\.\ds$/, ''))).toEqual([
+        `  pulled ${image}: 1 layer downloaded, 1 already present, DIGEST`,
+        `✓ pull image ${image}`,
+      ]);
+      expect(shown).toContain('EXIT=0');
+      expect(shown).toContain(`sandbox ${sb} applied (2 created)`);
+      expect(pane).not.toContain('pulling ');
+      expect(pane).not.toContain('…');
+    } finally {
+      execFileSync('tmux', ['kill-session', '-t', session]);
+    }
   });
 });
