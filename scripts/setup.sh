@@ -62,11 +62,13 @@ start_docker() {
 command -v docker >/dev/null 2>&1 || install_missing docker.io
 start_docker
 # nftables and dnsmasq-base: network policies (egress: true and allow-lists), enforced in each sandbox's netns.
-install_missing busybox-static s3fs fuse3 mount util-linux iproute2 ca-certificates nftables dnsmasq-base
-for tool in busybox s3fs fusermount3 mount umount ip flock nsenter nft dnsmasq; do
+# docker-registry and apache2-utils (htpasswd): the local registries of the image tests; tmux: the live progress check.
+install_missing busybox-static s3fs fuse3 mount util-linux iproute2 ca-certificates nftables dnsmasq-base docker-registry apache2-utils tmux
+for tool in busybox s3fs fusermount3 mount umount ip flock nsenter nft dnsmasq docker-registry htpasswd tmux; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing after installing packages"
 done
-say "host tools present: busybox s3fs fusermount3 mount ip flock nsenter nft dnsmasq"
+say "host tools present: busybox s3fs fusermount3 mount ip flock nsenter nft dnsmasq docker-registry htpasswd tmux"
 
 "$(dirname "$0")/build-test-image.sh"
+"$(dirname "$0")/start-test-registries.sh"
 say "done"

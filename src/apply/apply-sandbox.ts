@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DockerClient } from '../docker/engine.js';
+import { imagesPresent } from '../docker/images.js';
 import { engineInfo, supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
 import { pauseImagePresent, pauseImageRef, pauseImageTar } from '../docker/pause-image.js';
 import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
@@ -7,6 +8,7 @@ import { egressPolicy, enforcePolicy, plannedPolicy, policyInPlace, refuseRemote
 import type { Sandbox } from '../manifest/model.js';
 import { assumedObservation, containersConverged } from '../plan/converged.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
+import { imageSteps, imagesToResolve } from '../plan/images.js';
 import { infraName, isStashName } from '../plan/names.js';
 import { observeContainers, observeNetworksAndVolumes, type ObservedContainer } from '../plan/observe.js';
 import { realisePlan } from '../plan/realise.js';
@@ -130,7 +132,8 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
   const toCreate = createdContainers(plan);
   // Every check that can fail on bad input runs before anything is created.
   checkResources(sandbox, toCreate, info);
-  if (toCreate.length) await preflight(withInfo, desired, toCreate);
+  const images = imagesToResolve(toCreate);
+  const [present] = await Promise.all([imagesPresent(o.docker, [...images.keys()]), toCreate.length ? preflight(withInfo, desired, toCreate) : undefined]);
   const keepsInfra = !plan.steps.some((s) => s.kind === 'create-infra');
   const steps = realisePlan(plan, desired, {
     pauseImage,
@@ -140,6 +143,7 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
     volumeSteps: toCreate.length ? await volumeSteps(withInfo, toCreate) : [],
     policy: planned,
     policyMissing: policy && keepsInfra ? await policyMissing(withInfo, sandbox, desired) : undefined,
+    imageSteps: imageSteps(images, present),
   });
   return { desired, containers, plan, steps, ctx: withInfo, info };
 }

@@ -1,4 +1,5 @@
 import type { DockerClient } from '../docker/engine.js';
+import { pullImage } from '../docker/images.js';
 import { EXIT, SbxError } from '../errors.js';
 import { PHASES, type Command, type MountProvider, type PlanStep, type PolicyProvider } from '../plan/steps.js';
 import type { PreparedMount } from '../plan/mounts.js';
@@ -53,6 +54,7 @@ async function runAll(o: ExecuteOptions, commands: Command[], ids: Map<string, s
 async function runCommand(o: ExecuteOptions, c: Command, ids: Map<string, string>, allowFailure = false): Promise<void> {
   switch (c.kind) {
     case 'docker': {
+      if (c.pull) return pullImage(o.docker, c.args, (p) => o.reporter.pull(p));
       const { stdout, exitCode } = await o.docker.run(c.args, { what: c.what, allowFailure, input: c.stdin ? o.stdin[c.stdin]() : undefined });
       if (c.printsIdOf && exitCode === 0) ids.set(c.printsIdOf, stdout.trim());
       return;

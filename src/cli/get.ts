@@ -2,6 +2,7 @@ import { SbxError } from '../errors.js';
 import { L } from '../labels.js';
 import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
+import { stateOf } from '../docker/container-state.js';
 import { toJson, toYaml } from '../ui/format.js';
 import { renderTable } from '../ui/table.js';
 import { sandboxIdArgument } from './arguments.js';
@@ -10,6 +11,8 @@ import { toData } from './ls.js';
 
 interface InspectedContainer {
   Name: string;
+  RestartCount: number;
+  State: { Status: string; ExitCode: number; OOMKilled: boolean; StartedAt: string; FinishedAt: string };
   Config: { Labels: Record<string, string> };
   NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
 }
@@ -25,11 +28,14 @@ interface MountLabel {
 export async function run(ctx: Ctx, id: string): Promise<void> {
   const format = ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
   sandboxIdArgument(id);
-  const [status] = sandboxesFrom(await observeContainers(ctx.docker, id));
-  if (!status) throw new SbxError('NOT_FOUND', `sandbox ${id} not found`);
-  if (format === 'name') return ctx.print(status.id);
-  const names = [status.infra?.name, ...status.containers.map((c) => c.dockerName)].filter((n): n is string => Boolean(n));
+  const observed = await observeContainers(ctx.docker, id);
+  const [seen] = sandboxesFrom(observed);
+  if (!seen) throw new SbxError('NOT_FOUND', `sandbox ${id} not found`);
+  if (format === 'name') return ctx.print(seen.id);
+  const names = [seen.infra?.name, ...seen.containers.map((c) => c.dockerName)].filter((n): n is string => Boolean(n));
   const inspected = await ctx.docker.json<InspectedContainer[]>(['inspect', '--type', 'container', ...names]);
+  const states = new Map(inspected.map((c) => [c.Name.replace(/^\//, ''), stateOf(c)]));
+  const [status] = sandboxesFrom(observed, new Date(), new Set([...states.values()].filter((s) => s.oomKilled).map((s) => s.name)));
   const infra = inspected.find((c) => c.Config.Labels[L.role] === 'infra');
 
   if (format === 'yaml') {
@@ -48,7 +54,12 @@ export async function run(ctx: Ctx, id: string): Promise<void> {
     (binds ?? []).map((b) => ({ container: port, host: `${b.HostIp || '0.0.0.0'}:${b.HostPort}` })),
   );
   const networkPolicy = infra?.Config.Labels[L.egressPolicy] ?? (status.egress ? 'unfiltered (applied before network policies)' : 'none (loopback only)');
-  const data = { ...toData(status), networkPolicy, mounts, ports };
+  const base = toData(status);
+  const containers = status.containers.map((c) => {
+    const st = states.get(c.dockerName);
+    return { name: c.name, state: c.state, status: c.status, exitCode: st?.exitCode ?? null, oomKilled: st?.oomKilled ?? false, restartCount: st?.restartCount ?? 0, startedAt: st?.startedAt ?? null, finishedAt: st?.finishedAt ?? null };
+  });
+  const data = { ...base, containers, networkPolicy, mounts, ports };
   if (format === 'json') return ctx.print(toJson(data));
 
   const out: string[] = [];
@@ -59,7 +70,14 @@ export async function run(ctx: Ctx, id: string): Promise<void> {
   out.push(`Created:   ${status.createdAt ?? '-'}`);
   out.push(`Expires:   ${status.expiresAt ?? 'never'}${status.expired ? ' (expired)' : ''}`);
   out.push('', 'Containers:');
-  out.push(indent(renderTable(['NAME', 'STATE', 'STATUS'], status.containers.map((c) => [c.name, c.state, c.status]))));
+  out.push(
+    indent(
+      renderTable(
+        ['NAME', 'STATE', 'EXIT', 'OOM-KILLED', 'RESTARTS', 'STARTED', 'FINISHED'],
+        containers.map((c) => [c.name, c.state, c.state === 'running' || c.exitCode === null ? '-' : String(c.exitCode), c.oomKilled ? 'yes' : 'no', String(c.restartCount), c.startedAt ?? '-', c.finishedAt ?? '-']),
+      ),
+    ),
+  );
   out.push('Mounts:');
   out.push(
     mounts.length

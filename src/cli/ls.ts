@@ -1,14 +1,18 @@
-import { sandboxesFrom, type SandboxStatus } from '../plan/status.js';
+import { containerStates } from '../docker/container-state.js';
+import { oomCandidates, sandboxesFrom, type SandboxStatus } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { humanDuration, toJson, toYaml } from '../ui/format.js';
 import { renderTable } from '../ui/table.js';
 import type { Ctx } from './context.js';
 
-/** One `docker ps` call whatever the number of sandboxes. */
+/** One `docker ps` call whatever the number of sandboxes (and one inspect when a container exited with 137). */
 export async function run(ctx: Ctx, flags: { all?: boolean; quiet?: boolean }): Promise<void> {
   const format = flags.quiet ? 'name' : ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
   const now = new Date();
-  const all = sandboxesFrom(await observeContainers(ctx.docker), now);
+  const observed = await observeContainers(ctx.docker);
+  // Only containers that exited with 137 may have been OOM-killed: inspect those, if any.
+  const oom = (await containerStates(ctx.docker, oomCandidates(observed))).filter((s) => s.oomKilled).map((s) => s.name);
+  const all = sandboxesFrom(observed, now, new Set(oom));
   const shown = flags.all ? all : all.filter((s) => !s.incomplete || s.expired || s.containers.length > 0);
   if (format === 'json') return ctx.print(toJson({ sandboxes: shown.map(toData) }));
   if (format === 'yaml') return ctx.print(toYaml({ sandboxes: shown.map(toData) }));
@@ -38,7 +42,7 @@ export function toData(s: SandboxStatus): Record<string, unknown> {
   return {
     id: s.id,
     status: s.status,
-    containers: s.containers.map((c) => ({ name: c.name, state: c.state, status: c.status })),
+    containers: s.containers.map((c) => ({ name: c.name, state: c.state, status: c.status, exitCode: c.exitCode ?? null, oomKilled: c.oomKilled })),
     egress: s.egress,
     createdAt: s.createdAt ?? null,
     expiresAt: s.expiresAt ?? null,

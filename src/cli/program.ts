@@ -113,6 +113,37 @@ export function buildProgram(signal?: AbortSignal): Command {
     .action(action(() => import('./exec.js'), signal));
 
   program
+    .command('cp')
+    .description('copy files or directories between a sandbox and the host (binary-safe, through docker cp)')
+    .argument('<src>', 'ID[:CONTAINER]:/path, a host path, or - (a tar stream on stdin)')
+    .argument('<dst>', 'ID[:CONTAINER]:/path, a host path, or - (a tar stream on stdout)')
+    .addHelpText('after', examples(['sbx cp model.bin demo:/data/model.bin', 'sbx cp demo:reader:/var/www ./www', 'tar -C src -c . | sbx cp - demo:/data', 'sbx cp demo:/data - | tar -t']))
+    .action(action(() => import('./cp.js')));
+
+  program
+    .command('wait')
+    .description("block until a sandbox's container(s) exit; exit with the container's code")
+    .argument('<id>', 'sandbox id')
+    .option('-c, --container <name>', 'container (default: every container)')
+    .option('--timeout <duration>', 'give up after this long (e.g. 90s, 10m): WAIT_TIMEOUT, exit 1')
+    .addHelpText('after', examples(['sbx apply -f job.yaml && sbx wait job -c main; rc=$?; sbx delete job', 'sbx wait demo --timeout 10m']))
+    .action(action(() => import('./wait.js')));
+
+  program
+    .command('stop')
+    .description('stop every container of sandboxes (infra last), keeping containers, volumes and mounts')
+    .argument('<ids...>', 'sandbox ids')
+    .addHelpText('after', examples(['sbx stop demo', 'sbx start demo']))
+    .action(action(() => import('./stop.js')));
+
+  program
+    .command('start')
+    .description('start stopped sandboxes again through the same preparation as apply (mounts re-checked and re-staged)')
+    .argument('<ids...>', 'sandbox ids')
+    .addHelpText('after', examples(['sbx start demo']))
+    .action(action(() => import('./start.js')));
+
+  program
     .command('gc')
     .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead ossfs mounts')
     .option('--dry-run', 'print what would be removed')

@@ -7,6 +7,21 @@ const RULES: Array<[RegExp, ErrorCode]> = [
   [/No such container|No such object|No such volume|No such network|not found/i, 'NOT_FOUND'],
 ];
 
+const PULL_RULES: Array<[RegExp, 'IMAGE_NOT_FOUND' | 'IMAGE_PULL_DENIED']> = [
+  [/unauthorized|authentication required|no basic auth credentials|denied|forbidden|incorrect username or password/i, 'IMAGE_PULL_DENIED'],
+  [/manifest unknown|not found: manifest|manifest for .* not found|name unknown|repository .* not found|No such image|invalid reference format/i, 'IMAGE_NOT_FOUND'],
+];
+
+/**
+ * `docker pull`'s stderr → its code: no such image or tag, authentication required or denied, or
+ * anything else (registry unreachable, TLS, timeouts) as a failed pull — never DOCKER_UNAVAILABLE,
+ * whose "connection refused" here means the registry, not the engine.
+ */
+export function classifyPullStderr(stderr: string): 'IMAGE_NOT_FOUND' | 'IMAGE_PULL_DENIED' | 'IMAGE_PULL_FAILED' {
+  for (const [re, code] of PULL_RULES) if (re.test(stderr)) return code;
+  return 'IMAGE_PULL_FAILED';
+}
+
 /** Map docker's stderr to a stable error code (SPEC §3). */
 export function classifyDockerStderr(stderr: string): ErrorCode {
   for (const [re, code] of RULES) if (re.test(stderr)) return code;

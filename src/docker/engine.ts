@@ -24,6 +24,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** With allowFailure and timeoutMs: docker was killed when the time ran out. */
+  timedOut?: boolean;
 }
 
 /** What sbx asks of docker; the real one is `Docker`, tests use a fake. */
@@ -34,6 +36,8 @@ export interface DockerClient {
   argv(args: readonly string[]): string[];
   run(args: readonly string[], opts?: RunOptions): Promise<RunResult>;
   interactive(args: readonly string[]): Promise<number>;
+  /** Run docker with this process's stdin and stdout (raw bytes, e.g. a tar stream); stderr is collected. */
+  passthrough(args: readonly string[]): Promise<RunResult>;
   stream(args: readonly string[], onLine: (line: string, stream: 'stdout' | 'stderr') => void): Promise<number>;
   jsonLines<T>(args: readonly string[], opts?: RunOptions): Promise<T[]>;
   json<T>(args: readonly string[], opts?: RunOptions): Promise<T>;
@@ -65,6 +69,7 @@ export class Docker implements DockerClient {
       const why = res.spawnError.code === 'ENOENT' ? 'not found (set SBX_DOCKER or install the docker CLI)' : res.spawnError.message;
       throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${why}`);
     }
+    if (res.timedOut && opts.allowFailure) return { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode ?? 1, timedOut: true };
     if (res.timedOut) {
       throw new SbxError('DOCKER_FAILED', `${opts.what ?? `docker ${args[0]}`}: timed out after ${opts.timeoutMs} ms`);
     }
@@ -83,6 +88,20 @@ export class Docker implements DockerClient {
     const res = await execa(file, rest, { reject: false, stdio: 'inherit', env: { DOCKER_CLI_HINTS: 'false' } });
     if ((res as { code?: string }).code === 'ENOENT') throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: not found`);
     return res.exitCode ?? 1;
+  }
+
+  /** Run docker with this process's stdin and stdout (raw bytes, e.g. a tar stream); stderr is collected. */
+  async passthrough(args: readonly string[]): Promise<RunResult> {
+    const [file, ...rest] = this.argv(args);
+    this.onCommand?.([file, ...rest]);
+    const { spawn } = await import('node:child_process');
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, rest, { stdio: ['inherit', 'inherit', 'pipe'], env: { ...process.env, DOCKER_CLI_HINTS: 'false' } });
+      const err: Buffer[] = [];
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.on('error', (e: NodeJS.ErrnoException) => reject(new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${e.code === 'ENOENT' ? 'not found' : e.message}`)));
+      child.on('close', (code) => resolve({ stdout: '', stderr: Buffer.concat(err).toString('utf8').trim(), exitCode: code ?? 1 }));
+    });
   }
 
   /** Stream docker's output line by line (logs -f); resolves with docker's exit code. */

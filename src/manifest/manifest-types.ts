@@ -55,6 +55,7 @@ export interface Volume {
 export interface Container {
   name: string;
   image: string;
+  image_pull_policy?: 'if_not_present' | 'always' | 'never';
   args?: string[];
   env?: string[];
   work_dir?: string;

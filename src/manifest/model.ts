@@ -3,6 +3,8 @@ import type { Secret } from '../secret.js';
 
 export type { AllowEntry } from './egress.js';
 
+export type ImagePullPolicy = 'if_not_present' | 'always' | 'never';
+
 /**
  * The normalised, typed sandbox model produced by the manifest loader and consumed by
  * plan/, volumes/, render/. Sizes are bytes, CPU is millicores, defaults are filled in.
@@ -99,6 +101,8 @@ export interface OssfsVolume {
 export interface Container {
   name: string;
   image: string;
+  /** When the image is pulled before the container is created (default if_not_present). */
+  imagePullPolicy: ImagePullPolicy;
   /** Replaces the image ENTRYPOINT (args[0]) and CMD (the rest); undefined/empty = image default. */
   args?: string[];
   /** KEY=VALUE entries in manifest order. */

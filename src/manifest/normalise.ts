@@ -94,6 +94,7 @@ function container(c: M.Container): Container {
   return {
     name: c.name,
     image: c.image,
+    imagePullPolicy: c.image_pull_policy ?? 'if_not_present',
     ...(c.args && c.args.length > 0 ? { args: [...c.args] } : {}),
     env: [...(c.env ?? [])],
     ...(c.work_dir !== undefined ? { workDir: c.work_dir } : {}),

@@ -82,6 +82,8 @@ export interface ContainerArgsOptions {
 export function containerCreateArgs(c: DesiredContainer, mounts: PreparedMount[], labels: Record<string, string>, o: ContainerArgsOptions): string[] {
   const s = c.spec;
   const args = ['create', '--name', c.dockerName, ...labelArgs(labels)];
+  // The image was resolved before anything was created (plan/images.ts): never a hidden pull here.
+  args.push('--pull', 'never');
   args.push('--network', `container:${o.infraName}`, '--init', '--restart', 'no');
   args.push('--cpu-period', String(CPU_PERIOD), '--cpu-quota', String(Math.max(1000, Math.ceil((s.resource.cpuMillis * CPU_PERIOD) / 1000))));
   args.push('--memory', String(s.resource.memoryBytes), '--memory-swap', String(s.resource.memoryBytes));

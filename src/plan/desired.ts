@@ -110,7 +110,8 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
         ossfsKey: volume.kind === 'ossfs' && opts.ossfsKey ? opts.ossfsKey(volume, vm) : undefined,
       };
     });
-    const hash = configHash({ container: c, infra: infraHash, mounts: mounts.map(mountIdentity) });
+    // The pull policy decides how the image is obtained, not what runs: changing it keeps the container.
+    const hash = configHash({ container: { ...c, imagePullPolicy: undefined }, infra: infraHash, mounts: mounts.map(mountIdentity) });
     const labels: Record<string, string> = {
       ...base,
       [L.role]: 'container',

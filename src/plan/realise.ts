@@ -19,6 +19,8 @@ export interface PlanFacts {
   policy?: { ruleset: string; dnsHelper?: string[] };
   /** Why the policy must be installed again in a kept infra container (observed missing), if it must. */
   policyMissing?: string;
+  /** Pulls of the images the created containers need (plan/images.ts), before anything else. */
+  imageSteps?: PlanStep[];
 }
 
 const docker = (args: string[], what: string, extra: Partial<Extract<Command, { kind: 'docker' }>> = {}): Command => ({ kind: 'docker', args, what, ...extra });
@@ -26,6 +28,7 @@ const docker = (args: string[], what: string, extra: Partial<Extract<Command, { 
 /** Every step of the plan with its final commands. Pure: the same inputs give the same steps. */
 export function realisePlan(plan: Plan, desired: DesiredSandbox, facts: PlanFacts): PlanStep[] {
   const out: PlanStep[] = [];
+  if (plan.steps.some((s) => s.kind === 'create-container')) out.push(...(facts.imageSteps ?? []));
   const createsInfra = plan.steps.some((s) => s.kind === 'create-infra');
   if (createsInfra && !facts.pauseImagePresent) {
     out.push({

@@ -15,6 +15,8 @@ export type Command =
       printsIdOf?: string;
       /** Bytes on stdin, made by the docker layer (only the pause image tar). */
       stdin?: 'pause-image-tar';
+      /** `docker pull`: run with its progress reported and its failure classified as a pull's. */
+      pull?: boolean;
     }
   /** Stage binds and FUSE mounts for a container; the backends must produce exactly `mounts`. */
   | { kind: 'prepare-mounts'; container: string; mounts: PreparedMount[] }
@@ -30,8 +32,8 @@ export type Command =
   | { kind: 'release-network-policy'; sandbox: string };
 
 /** Steps of one phase run side by side; phases run in order. */
-export type Phase = 'stash' | 'prepare' | 'infra' | 'policy' | 'containers' | 'cleanup';
-export const PHASES: readonly Phase[] = ['stash', 'prepare', 'infra', 'policy', 'containers', 'cleanup'];
+export type Phase = 'images' | 'stash' | 'prepare' | 'infra' | 'policy' | 'containers' | 'cleanup';
+export const PHASES: readonly Phase[] = ['images', 'stash', 'prepare', 'infra', 'policy', 'containers', 'cleanup'];
 
 export interface PlanStep {
   action: string;

@@ -29,6 +29,9 @@ function envVars(env: string[], base: string, ctx: SandboxContext): IEnvVar[] {
   return out;
 }
 
+/** sbx's snake_case policy names → Kubernetes' imagePullPolicy. */
+const PULL_POLICY = { if_not_present: 'IfNotPresent', always: 'Always', never: 'Never' } as const;
+
 export function renderContainer(ctx: SandboxContext, input: ContainerInput): RenderedContainer {
   const c = input.container;
   const base = `spec.containers[${input.index}]`;
@@ -41,6 +44,7 @@ export function renderContainer(ctx: SandboxContext, input: ContainerInput): Ren
   const container: IContainer = {
     name: input.name,
     image: c.image,
+    imagePullPolicy: PULL_POLICY[c.imagePullPolicy],
     ...(c.args?.length ? { command: c.args } : {}),
     ...(c.workDir ? { workingDir: c.workDir } : {}),
     ...(env.length ? { env } : {}),

@@ -14,8 +14,21 @@ export interface StepEvent {
   elapsedMs?: number;
 }
 
+/** How far one image's pull is (docker/images.ts parses docker's progress into this). */
+export interface PullEvent {
+  image: string;
+  status: 'pulling' | 'done' | 'failed';
+  layers: number;
+  layersDone: number;
+  layersPresent: number;
+  digest?: string;
+}
+
 /** Progress and diagnostics go to stderr; data never does. */
 export class Reporter {
+  /** Live terminal only: the pulls in flight, redrawn as one status line below the finished steps. */
+  private readonly pulls = new Map<string, PullEvent>();
+
   constructor(
     private readonly mode: ProgressMode,
     private readonly color: ChalkInstance,
@@ -38,6 +51,32 @@ export class Reporter {
     return this.mode;
   }
 
+  /** A pull's progress: an event each under --progress json, a live line on a terminal, a line per image otherwise. */
+  pull(ev: PullEvent): void {
+    const mode = this.effective;
+    if (mode === 'quiet') return;
+    if (mode === 'json') {
+      const { image, status, layers, layersDone, layersPresent, digest } = ev;
+      this.stream.write(JSON.stringify({ type: 'pull', image, status, layers, layers_done: layersDone, layers_present: layersPresent, ...(digest ? { digest } : {}) }) + '\n');
+      return;
+    }
+    if (ev.status !== 'pulling') {
+      this.pulls.delete(ev.image);
+      this.write(ev.status === 'done' ? `  pulled ${ev.image}: ${pullSummary(ev)}\n` : '');
+      return;
+    }
+    if (mode !== 'live') return;
+    this.pulls.set(ev.image, ev);
+    this.write('');
+  }
+
+  /** Writes text; on a live terminal the pulls' status line is cleared first and drawn again after. */
+  private write(text: string): void {
+    if (this.effective !== 'live') return void this.stream.write(text);
+    const status = [...this.pulls.values()].map((p) => `${p.image} ${p.layersDone}/${p.layers || '?'} layers`).join(' · ');
+    this.stream.write(`\r\x1b[K${text}${status ? this.color.cyan('pulling ') + status : ''}`);
+  }
+
   step(ev: StepEvent): void {
     const mode = this.effective;
     if (mode === 'quiet') return;
@@ -53,19 +92,19 @@ export class Reporter {
     const time = ev.elapsedMs !== undefined && ev.status === 'done' ? c.dim(` ${(ev.elapsedMs / 1000).toFixed(1)}s`) : '';
     const cause = ev.cause ? c.dim(` (${ev.cause})`) : '';
     const err = ev.error ? `: ${ev.error}` : '';
-    this.stream.write(`${mark} ${ev.action} ${ev.resource}${cause}${err}${time}\n`);
+    this.write(`${mark} ${ev.action} ${ev.resource}${cause}${err}${time}\n`);
   }
 
   info(message: string): void {
     const mode = this.effective;
     if (mode === 'quiet') return;
     if (mode === 'json') this.stream.write(JSON.stringify({ type: 'info', message }) + '\n');
-    else this.stream.write(message + '\n');
+    else this.write(message + '\n');
   }
 
   warn(message: string): void {
     if (this.effective === 'json') this.stream.write(JSON.stringify({ type: 'warning', message }) + '\n');
-    else this.stream.write(`${this.color.yellow('warning')}: ${message}\n`);
+    else this.write(`${this.color.yellow('warning')}: ${message}\n`);
   }
 
   /** -v: every docker/ossfs argv, secrets already absent. */
@@ -75,3 +114,9 @@ export class Reporter {
   }
 }
 
+
+function pullSummary(ev: PullEvent): string {
+  const fetched = ev.layers - ev.layersPresent;
+  const layers = ev.layers === 0 ? 'no new layers' : `${fetched} layer${fetched === 1 ? '' : 's'} downloaded${ev.layersPresent ? `, ${ev.layersPresent} already present` : ''}`;
+  return ev.digest ? `${layers}, ${ev.digest}` : layers;
+}

@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { wrappedDocker, type TimedCall } from '../helpers/docker-wrapper.js';
+import { wrappedDocker } from '../helpers/docker-wrapper.js';
+
+type TimedCall = { startMs: number; endMs: number; argv: string };
 import { RUN, RUN_LABEL, STATE_DIR, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
 import { expectExit, expectNothingLeft, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
 
@@ -43,11 +45,11 @@ describe.sequential('several sandboxes in one command', () => {
       const ps = recorder.calls().filter((c) => c.argv.startsWith('ps '));
       expect(ps).toHaveLength(1);
       // Their container creations overlap in time: some sandbox's creation starts before another's ends.
-      const timed = recorder.timed();
+      const timed = recorder.timings();
       const spans = ids.map((id) => creationsOf(timed, id));
       expect(spans.map((s) => s.length)).toEqual([3, 3, 3, 3]);
-      const first = (s: TimedCall[]) => s.reduce((m, c) => (c.start < m ? c.start : m), s[0].start);
-      const last = (s: TimedCall[]) => s.reduce((m, c) => (c.end > m ? c.end : m), s[0].end);
+      const first = (s: TimedCall[]) => Math.min(...s.map((c) => c.startMs));
+      const last = (s: TimedCall[]) => Math.max(...s.map((c) => c.endMs));
       const overlapping = spans.some((a, i) => spans.some((b, j) => i !== j && first(b) < last(a) && first(a) < last(b)));
       expect(overlapping).toBe(true);
       // Progress of each sandbox stays together: its lines are not interleaved with another's.
@@ -92,11 +94,11 @@ describe.sequential('several sandboxes in one command', () => {
     const recorder = wrappedDocker({ times: true });
     try {
       expectExit(await sbxE2E(['apply', '-f', dir, '--concurrency', '1'], { env: recorder.env }), 0);
-      const timed = recorder.timed().filter((c) => !/^(ps|info|version|image inspect|network ls|volume ls|context inspect) /.test(c.argv));
+      const timed = recorder.timings().filter((c) => !/^(ps|info|version|image inspect|network ls|volume ls|context inspect) /.test(c.argv));
       const mine = ids.map((id) => timed.filter((c) => c.argv.includes(id)));
       for (let i = 1; i < mine.length; i++) {
-        const previousEnd = mine[i - 1].reduce((m, c) => (c.end > m ? c.end : m), 0n);
-        expect(mine[i].every((c) => c.start >= previousEnd)).toBe(true);
+        const previousEnd = Math.max(...mine[i - 1].map((c) => c.endMs));
+        expect(mine[i].every((c) => c.startMs >= previousEnd)).toBe(true);
       }
     } finally {
       await deleteAll(ids);

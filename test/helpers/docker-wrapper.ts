@@ -15,23 +15,19 @@ export interface DockerCall {
   argv: string;
 }
 
-/** A finished call with its start and end (SBX_WRAP_TIMES): nanoseconds since the epoch. */
-export interface TimedCall {
-  argv: string;
-  start: bigint;
-  end: bigint;
-}
-
 export interface WrappedDocker {
   /** Environment for sbxE2E so that sbx uses the wrapper. */
   env: Record<string, string>;
   /** Calls made so far, in order. */
   calls(): DockerCall[];
-  /** With `times`: every finished call with its start and end. */
-  timed(): TimedCall[];
+  /** With `times: true`: when each finished call started and ended (ms since the epoch). */
+  timings(): { startMs: number; endMs: number; argv: string }[];
 }
 
-/** @param o.failAt fail the k-th mutating call (1-based); @param o.delaySeconds sleep before each mutating call. */
+/**
+ * @param o.failAt fail the k-th mutating call (1-based); @param o.delaySeconds sleep before each mutating call;
+ * @param o.times record when each call started and ended.
+ */
 export function wrappedDocker(o: { failAt?: number; delaySeconds?: number; times?: boolean } = {}): WrappedDocker {
   const parent = path.join(STATE_DIR, 'test-files');
   mkdirSync(parent, { recursive: true });
@@ -40,27 +36,33 @@ export function wrappedDocker(o: { failAt?: number; delaySeconds?: number; times
   const env: Record<string, string> = { SBX_DOCKER: DOCKER_WRAPPER, SBX_WRAP_LOG: log, SBX_WRAP_COUNTER: path.join(dir, 'counter') };
   if (o.failAt !== undefined) env.SBX_WRAP_FAIL_AT = String(o.failAt);
   if (o.delaySeconds !== undefined) env.SBX_WRAP_DELAY = String(o.delaySeconds);
-  if (o.times) env.SBX_WRAP_TIMES = '1';
-  const lines = () => {
-    try {
-      return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    } catch {
-      return [];
-    }
-  };
+  const times = path.join(dir, 'times.log');
+  if (o.times) env.SBX_WRAP_TIMES = times;
   return {
     env,
-    calls() {
-      return lines()
-        .map((line) => line.split('\t'))
-        .filter(([kind]) => kind !== 'times')
-        .map(([kind, argv = '']) => ({ mutating: kind === 'mutating', argv }));
+    timings() {
+      return readFileSync(times, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [start, end, argv = ''] = line.split('\t');
+          return { startMs: Number(BigInt(start) / 1_000_000n), endMs: Number(BigInt(end) / 1_000_000n), argv };
+        });
     },
-    timed() {
-      return lines()
-        .map((line) => line.split('\t'))
-        .filter(([kind]) => kind === 'times')
-        .map(([, start, end, argv = '']) => ({ argv, start: BigInt(start), end: BigInt(end) }));
+    calls() {
+      let text = '';
+      try {
+        text = readFileSync(log, 'utf8');
+      } catch {
+        return [];
+      }
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [kind, argv = ''] = line.split('\t');
+          return { mutating: kind === 'mutating', argv };
+        });
     },
   };
 }

@@ -22,7 +22,7 @@ function docker(args: string[]): string {
   }
 }
 
-/** Remove every container, then volume, then network carrying this label filter (`key` or `key=value`). */
+/** Remove every container, then volume, network and image carrying this label filter (`key` or `key=value`). */
 export function removeLabelledDockerObjects(filter: string): void {
   const ids = (kind: string[]) => docker([...kind, '--filter', `label=${filter}`]).split('\n').filter(Boolean);
   const containers = ids(['ps', '-aq']);
@@ -31,6 +31,8 @@ export function removeLabelledDockerObjects(filter: string): void {
   if (volumes.length) docker(['volume', 'rm', '-f', ...volumes]);
   const networks = ids(['network', 'ls', '-q']);
   if (networks.length) docker(['network', 'rm', ...networks]);
+  const images = [...new Set(ids(['image', 'ls', '-q']))];
+  if (images.length) docker(['rmi', '-f', ...images]);
 }
 
 /** Mount points at or below dir, from /proc/self/mountinfo, deepest first. */

@@ -26,6 +26,10 @@ export class FakeDocker implements DockerClient {
     throw new Error('FakeDocker: interactive is not faked');
   }
 
+  async passthrough(): Promise<RunResult> {
+    throw new Error('FakeDocker: passthrough is not faked');
+  }
+
   async stream(): Promise<number> {
     throw new Error('FakeDocker: stream is not faked');
   }

@@ -21,7 +21,7 @@ const cases: Array<[string, string[], string]> = [
   ['a bad --progress', ['--progress', 'loud', 'ls'], "error[USAGE]: option '--progress <mode>' argument 'loud' is invalid. Allowed choices are auto, plain, json, quiet."],
   ['a bad --target', ['render', '-f', manifest, '--target', 'nomad'], "error[USAGE]: option '--target <target>' argument 'nomad' is invalid. Allowed choices are kubernetes."],
   ['an unknown command', ['frobnicate'], "error[USAGE]: unknown command 'frobnicate'"],
-  ['help of an unknown command', ['help', 'bogus'], 'error[USAGE]: unknown command "bogus" (commands: validate, apply, delete, ls, get, logs, exec, gc, render, completion, help)'],
+  ['help of an unknown command', ['help', 'bogus'], 'error[USAGE]: unknown command "bogus" (commands: validate, apply, delete, ls, get, logs, exec, cp, wait, stop, start, gc, render, completion, help)'],
   ['get ..', ['get', '..'], 'error[USAGE]: sandbox id "..": id contains invalid path characters (no "/", "\\" or "..")'],
   ['logs with a bad --tail', ['logs', 'demo', '--tail', 'bad'], 'error[USAGE]: --tail takes a number or "all", not "bad"'],
   ['logs of an impossible container', ['logs', 'demo', 'a/b'], 'error[USAGE]: container name "a/b": container name contains invalid path characters (no "/", "\\" or "..")'],

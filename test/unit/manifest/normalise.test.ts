@@ -31,7 +31,7 @@ describe('normalised model', () => {
     expect(s.volumes[1]).toEqual({ kind: 'pvc', name: 'data', claimName: 'team-data', create: true });
     expect(s.containers[0].volumeMounts[1].readOnly).toBe(true);
     expect(s.containers[1]).toEqual({
-      name: 'side', image: 'alpine:3.20', env: [], resource: { cpuMillis: 1000, memoryBytes: 64 * 2 ** 20, ephemeralStorageBytes: 128 * 2 ** 20 },
+      name: 'side', image: 'alpine:3.20', imagePullPolicy: 'if_not_present', env: [], resource: { cpuMillis: 1000, memoryBytes: 64 * 2 ** 20, ephemeralStorageBytes: 128 * 2 ** 20 },
       volumeMounts: [], readOnly: false, capAdd: [], capDrop: [], securityOpt: [], tmpfs: [],
     });
     expect(s.egress).toBe(false);

@@ -15,7 +15,7 @@ describe('docker argv', () => {
     const writer = d.containers[0];
     const argv = withoutLabels(containerCreateArgs(writer, writer.mounts.map(tmpfsMount), writer.labels, { infraName: d.infra.name }));
     expect(argv).toEqual([
-      'create', '--name', 'sbx-demo..writer',
+      'create', '--name', 'sbx-demo..writer', '--pull', 'never',
       '--network', 'container:sbx-demo', '--init', '--restart', 'no',
       '--cpu-period', '100000', '--cpu-quota', '25000',
       '--memory', String(64 * MI), '--memory-swap', String(64 * MI),

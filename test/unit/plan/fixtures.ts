@@ -4,6 +4,7 @@ export function container(name: string, over: Partial<Container> = {}): Containe
   return {
     name,
     image: 'sbx-test/busybox:1',
+    imagePullPolicy: 'if_not_present',
     args: ['sh', '-c', 'sleep 3600'],
     env: [],
     resource: { cpuMillis: 250, memoryBytes: 64 * 1024 * 1024, ephemeralStorageBytes: 128 * 1024 * 1024 },

@@ -1,0 +1,76 @@
+import { SbxError } from '../errors.js';
+import { classifyPullStderr, dockerError } from './classify.js';
+import type { DockerClient } from './engine.js';
+
+/** The images of `refs` that are on the engine (one `docker image inspect` per image, in parallel). */
+export async function imagesPresent(docker: DockerClient, refs: readonly string[]): Promise<Set<string>> {
+  const found = await Promise.all(
+    refs.map(async (ref) => {
+      const r = await docker.run(['image', 'inspect', '--format', '{{.Id}}', ref], { allowFailure: true, what: `inspect image ${ref}` });
+      if (r.exitCode === 0) return ref;
+      if (/No such image/i.test(r.stderr)) return undefined;
+      // Anything else (engine down, bad reference) is an error of its own, not a missing image.
+      throw dockerError(['image', 'inspect'], r.stderr, `inspect image ${ref}`);
+    }),
+  );
+  return new Set(found.filter((r): r is string => r !== undefined));
+}
+
+/** What a pull has done so far, from docker's own progress lines. */
+export interface PullProgress {
+  image: string;
+  status: 'pulling' | 'done' | 'failed';
+  /** Layers docker named, and those finished (pulled or already present). */
+  layers: number;
+  layersDone: number;
+  layersPresent: number;
+  digest?: string;
+}
+
+/**
+ * `docker pull` with its progress parsed line by line (docker's non-TTY output: "<layer>: Pull
+ * complete", "Digest: …"). Credentials are docker's own (its config and --context); sbx never sees them.
+ * A failure throws IMAGE_NOT_FOUND, IMAGE_PULL_DENIED or IMAGE_PULL_FAILED with docker's reason.
+ */
+export async function pullImage(docker: DockerClient, args: readonly string[], onProgress: (p: PullProgress) => void): Promise<void> {
+  const image = args[args.length - 1];
+  const layers = new Map<string, 'pending' | 'done' | 'present'>();
+  let digest: string | undefined;
+  const stderr: string[] = [];
+  const progress = (status: PullProgress['status']): PullProgress => {
+    const states = [...layers.values()];
+    const layersPresent = states.filter((s) => s === 'present').length;
+    return { image, status, layers: states.length, layersDone: states.filter((s) => s !== 'pending').length, layersPresent, ...(digest ? { digest } : {}) };
+  };
+  const code = await docker.stream(args, (line, stream) => {
+    if (stream === 'stderr') return void stderr.push(line);
+    const layer = /^([0-9a-f]{12}): (.+)$/.exec(line.trim());
+    if (layer) {
+      const [, id, what] = layer;
+      const state = /^(Pull complete|Already exists)/.test(what) ? (what.startsWith('Already') ? 'present' : 'done') : (layers.get(id) ?? 'pending');
+      if (layers.get(id) === state) return;
+      layers.set(id, state);
+      return onProgress(progress('pulling'));
+    }
+    const d = /^Digest: (\S+)/.exec(line.trim());
+    if (d) digest = d[1];
+  });
+  if (code !== 0) {
+    onProgress(progress('failed'));
+    throw pullError(image, stderr.join('\n'));
+  }
+  onProgress(progress('done'));
+}
+
+const HINTS = {
+  IMAGE_NOT_FOUND: 'check the image name and tag',
+  IMAGE_PULL_DENIED: 'run `docker login REGISTRY` (sbx pulls with docker\'s credentials), or check the repository name',
+  IMAGE_PULL_FAILED: 'check that the engine can reach the registry; offline, load the image and set image_pull_policy: never',
+} as const;
+
+export function pullError(image: string, stderr: string): SbxError {
+  if (/Cannot connect to the Docker daemon|Is the docker daemon running/i.test(stderr)) return dockerError(['pull', image], stderr, `pull image ${image}`);
+  const code = classifyPullStderr(stderr);
+  const reason = stderr.split('\n').map((l) => l.trim().replace(/^Error response from daemon:\s*/i, '')).filter(Boolean).slice(-2).join(' | ') || 'docker pull failed';
+  return new SbxError(code, `pull image ${image}: ${reason}`, { hint: HINTS[code] });
+}
