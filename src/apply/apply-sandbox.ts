@@ -15,7 +15,7 @@ import { printedSteps, type PrintedStep } from '../plan/plan-text.js';
 import type { PlanStep } from '../plan/steps.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
-import { createMountProvider, ossfsKeyFor, plannedMounts, preflight, volumeSteps } from '../volumes/index.js';
+import { createMountProvider, mayRecordApplied, mountKeyFor, mountLockNames, needsApiVersion, plannedMounts, preflight, volumeSteps } from '../volumes/index.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { writeAppliedRecord } from './applied-record.js';
 import { executePlan } from './execute.js';
@@ -64,13 +64,13 @@ interface PlannedApply {
 
 async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
   const p = await planApply(sandbox, o);
-  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) && !egressPolicy(sandbox) ? o.fingerprint : undefined;
+  const record = o.fingerprint && !warnings.length && mayRecordApplied(sandbox.volumes) && !egressPolicy(sandbox) ? o.fingerprint : undefined;
   if (!p.steps.length) {
     if (record) recordApplied(record, p.desired, p.containers);
     return result(p, warnings);
   }
   const createdIds = await withLocks(
-    ossfsKeysTouched(p.plan).map((k) => `ossfs-${k}`),
+    mountLockNames(mountKeysTouched(p.plan)),
     () =>
       executePlan(p.steps, {
         docker: o.docker,
@@ -100,7 +100,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
 async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedApply> {
   const run = randomBytes(4).toString('hex');
   const pauseImage = pauseImageRef();
-  const desired = desiredSandbox(sandbox, { pauseImage, ossfsKey: ossfsKeyFor });
+  const desired = desiredSandbox(sandbox, { pauseImage, mountKey: mountKeyFor });
   const containers = await observeContainers(o.docker, desired.id);
   const ctx = applyContext(o, sandbox.id, run);
   const policy = egressPolicy(sandbox);
@@ -165,16 +165,6 @@ function recordApplied(fingerprint: string, desired: DesiredSandbox, containers:
   writeAppliedRecord(fingerprint, { id: desired.id, containers: containers.map((c) => [c.id, c.name]) });
 }
 
-/** ossfs mounts depend on credentials from the environment and on a live FUSE daemon: never answered from a record. */
-function usesOssfs(sandbox: Sandbox): boolean {
-  return sandbox.volumes.some((v) => v.kind === 'ossfs');
-}
-
-/** Only a pvc sub_path depends on the engine's API version (volume-subpath mounts, API 1.45+). */
-function needsApiVersion(toCreate: DesiredContainer[]): boolean {
-  return toCreate.some((dc) => dc.mounts.some((m) => m.volume.kind === 'pvc' && m.mount.subPath !== undefined));
-}
-
 function countChanges(plan: Plan): ApplyCounts {
   // A container moved aside is replaced when an object of its name is created again, else removed.
   const createdNames = new Set(
@@ -192,13 +182,13 @@ function countChanges(plan: Plan): ApplyCounts {
   };
 }
 
-/** ossfs mounts of containers this plan creates and of those it removes: each is locked for the whole run. */
-function ossfsKeysTouched(plan: Plan): string[] {
+/** Shared host mounts of containers this plan creates and of those it removes: each is locked for the whole run. */
+function mountKeysTouched(plan: Plan): string[] {
   const keys = plan.steps.flatMap((s) =>
     s.kind === 'create-container'
-      ? s.container.mounts.flatMap((m) => (m.ossfsKey ? [m.ossfsKey] : []))
+      ? s.container.mounts.flatMap((m) => (m.mountKey ? [m.mountKey] : []))
       : s.kind === 'stash-container' || s.kind === 'remove-container'
-        ? s.resources.ossfsKeys
+        ? s.resources.mountKeys
         : [],
   );
   return [...new Set(keys)];

@@ -59,7 +59,7 @@ export function commandText(c: Command, dockerArgv: (args: string[]) => string[]
       return `release mounts of ${c.container}`;
     case 'release-resources': {
       const staged = c.resources.flatMap((r) => r.stagedMounts);
-      const keys = [...new Set(c.resources.flatMap((r) => r.ossfsKeys))];
+      const keys = [...new Set(c.resources.flatMap((r) => r.mountKeys))];
       const held = [staged.length && `staging binds ${staged.join(', ')}`, keys.length && `FUSE mounts ${keys.join(', ')} once no container uses them`].filter(Boolean);
       return held.length ? `release on the host: ${held.join('; ')}` : 'release on the host: nothing held';
     }
@@ -74,7 +74,7 @@ export function commandText(c: Command, dockerArgv: (args: string[]) => string[]
 }
 
 function mountText(m: PreparedMount): string {
-  const how = m.stagingPath ? `bind ${m.displaySource} at ${m.stagingPath}` : m.ossfsKey ? `mount ${m.displaySource} at ${m.mount.source} (key ${m.ossfsKey})` : m.displaySource;
+  const how = m.stagingPath ? `bind ${m.displaySource} at ${m.stagingPath}` : m.mountKey ? `mount ${m.displaySource} at ${m.mount.source} (key ${m.mountKey})` : m.displaySource;
   return `${how} → ${m.mount.target}`;
 }
 

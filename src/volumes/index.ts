@@ -1,18 +1,18 @@
 import { engineEndpoint, isLocalEndpoint } from '../docker/endpoint.js';
 import { SbxError, SbxErrors } from '../errors.js';
-import type { Volume } from '../manifest/model.js';
+import type { Volume, VolumeMount } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount, DesiredSandbox } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
 import type { MountProvider, PlanStep } from '../plan/steps.js';
 import type { GcAction, VolumeBackend } from './backend.js';
 import { hostBackend } from './host.js';
 import { ossfsBackend } from './ossfs/index.js';
-import { engineHasVolumeSubpath, pvcBackend } from './pvc.js';
+import { pvcBackend } from './pvc.js';
 import { tmpfsBackend } from './tmpfs.js';
 import type { BackendContext, PreparedMount } from './types.js';
 import { verifyMountSources } from './verify.js';
 
-export { ossfsKeyFor } from './ossfs/index.js';
+export { mountLockNames } from './mount-lock.js';
 
 const BACKENDS: Record<Volume['kind'], VolumeBackend> = {
   tmpfs: tmpfsBackend,
@@ -39,10 +39,23 @@ export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, c
   if (errors.length) throw new SbxErrors(errors);
 }
 
-/** Backends that give the engine a path on this host: host, ossfs, and pvc's Mountpoint fallback for sub_path. */
 function needsEngineHost(ctx: BackendContext, m: DesiredMount): boolean {
-  if (m.volume.kind === 'host' || m.volume.kind === 'ossfs') return true;
-  return m.volume.kind === 'pvc' && m.mount.subPath !== undefined && !engineHasVolumeSubpath(ctx);
+  return BACKENDS[m.volume.kind].needsEngineHost(ctx, m);
+}
+
+/** The key of the shared host mount a volume mount uses, if its backend has one. */
+export function mountKeyFor(vol: Volume, vm: VolumeMount): string | undefined {
+  return BACKENDS[vol.kind].mountKey?.(vol, vm);
+}
+
+/** Whether a converged apply of these volumes may be recorded for the fast no-op. */
+export function mayRecordApplied(volumes: Volume[]): boolean {
+  return volumes.every((v) => BACKENDS[v.kind].recordable);
+}
+
+/** Whether planning these containers needs the engine's API version. */
+export function needsApiVersion(containers: DesiredContainer[]): boolean {
+  return containers.some((dc) => dc.mounts.some((m) => BACKENDS[m.volume.kind].needsApiVersion?.(m) ?? false));
 }
 
 async function refuseHostPathsOnRemoteEngine(ctx: BackendContext, containers: DesiredContainer[]): Promise<void> {
@@ -106,9 +119,9 @@ async function releasePrepared(ctx: BackendContext, mounts: PreparedMount[]): Pr
   }
 }
 
-/** Host-side resources of removed containers: staging binds go, ossfs mounts no container uses are unmounted. Caller holds the ossfs key locks. */
+/** Host-side resources of removed containers: staging binds go, shared mounts no container uses are unmounted. Caller holds the mount key locks. */
 export async function releaseContainerResources(ctx: BackendContext, resources: ContainerResources[]): Promise<void> {
-  if (!resources.some((r) => r.stagedMounts.length || r.ossfsKeys.length)) return;
+  if (!resources.some((r) => r.stagedMounts.length || r.mountKeys.length)) return;
   for (const kind of ORDER) await BACKENDS[kind].afterRemove(ctx, resources);
 }
 

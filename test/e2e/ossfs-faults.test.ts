@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SBX } from '../helpers/cli.js';
 import { STATE_DIR, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
-import { BUCKET, mountDirOf, ossfsKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
+import { BUCKET, mountDirOf, mountKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
 
 let o: OssfsEnv;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,7 +99,7 @@ describe('ossfs failures and recovery', () => {
   it('a killed FUSE daemon is remounted by the next apply and swept by gc', async () => {
     const vol = { d: { path: 'dead' } };
     await sbxE2E(['apply', '-f', ossfsManifest(o.s3, 'oss-dead-a', vol, { app: [{ volume: 'd', at: '/d' }] })], { env: o.env });
-    const [key] = await ossfsKeysOf('oss-dead-a');
+    const [key] = await mountKeysOf('oss-dead-a');
     const dir = mountDirOf(key);
     await killFuseDaemon(dir);
     expect((await sh('oss-dead-a', 'app', 'ls /d')).stderr).toMatch(/not connected/i);

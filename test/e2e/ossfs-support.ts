@@ -70,10 +70,10 @@ export function ossfsMounts(): string[] {
 }
 
 /** Mount keys the sandbox's containers are labelled with. */
-export async function ossfsKeysOf(name: string): Promise<string[]> {
+export async function mountKeysOf(name: string): Promise<string[]> {
   const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${sandboxLabel(sid(name))}`])).split('\n').filter(Boolean);
   if (!ids.length) return [];
-  const labels = (await docker(['inspect', '--format', `{{index .Config.Labels "${L.ossfsKeys}"}}`, ...ids])).split('\n');
+  const labels = (await docker(['inspect', '--format', `{{index .Config.Labels "${L.mountKeys}"}}`, ...ids])).split('\n');
   return [...new Set(labels.filter((l) => l.trim()).flatMap((l) => JSON.parse(l) as string[]))].sort();
 }
 

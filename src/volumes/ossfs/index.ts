@@ -23,7 +23,7 @@ function volumeOf(m: DesiredMount): OssfsVolume {
 
 function preparedMount(ctx: BackendContext, m: DesiredMount): PreparedMount {
   const vol = volumeOf(m);
-  const key = m.ossfsKey ?? ossfsKeyFor(vol, m.mount);
+  const key = m.mountKey ?? ossfsKeyFor(vol, m.mount);
   const dir = mountDirFor(ctx.stateDir, key);
   return {
     backend: 'ossfs',
@@ -31,7 +31,7 @@ function preparedMount(ctx: BackendContext, m: DesiredMount): PreparedMount {
     mount: { type: 'bind', source: dir, target: m.mount.mountPath, readOnly: m.mount.readOnly },
     displaySource: displaySource(vol, m.mount.subPath),
     expectedSource: dir,
-    ossfsKey: key,
+    mountKey: key,
   };
 }
 
@@ -48,10 +48,14 @@ async function ensureMounted(ctx: BackendContext, m: DesiredMount, out: Prepared
   await checkFuse();
   const bin = await findOssfsBinary(vol.version);
   const creds = resolveCredentials(vol);
-  await mountOssfs({ vol, prefix: fullPrefix(vol, m.mount.subPath), key: out.ossfsKey!, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.trace ?? (() => undefined) });
+  await mountOssfs({ vol, prefix: fullPrefix(vol, m.mount.subPath), key: out.mountKey!, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.trace ?? (() => undefined) });
 }
 
 export const ossfsBackend: VolumeBackend = {
+  mountKey: (vol, vm) => ossfsKeyFor(vol as OssfsVolume, vm),
+  needsEngineHost: () => true,
+  // Credentials come from the environment and the FUSE daemon may have died: never answered from a record.
+  recordable: false,
   async preflight(_ctx, mounts) {
     const byVolume = new Map<string, { vol: OssfsVolume; subPaths: (string | undefined)[] }>();
     for (const { m } of mounts) {
@@ -70,21 +74,21 @@ export const ossfsBackend: VolumeBackend = {
   async prepare(ctx, m) {
     const out = preparedMount(ctx, m);
     // Containers of one apply are prepared in parallel; one key must not be mounted twice.
-    await serialized(out.ossfsKey!, () => ensureMounted(ctx, m, out));
-    holdPending(out.ossfsKey!);
+    await serialized(out.mountKey!, () => ensureMounted(ctx, m, out));
+    holdPending(out.mountKey!);
     return out;
   },
 
   async release(ctx, mounts) {
-    const keys = new Set(mounts.flatMap((m) => (m.ossfsKey ? [m.ossfsKey] : [])));
-    for (const m of mounts) if (m.ossfsKey) dropPending(m.ossfsKey);
+    const keys = new Set(mounts.flatMap((m) => (m.mountKey ? [m.mountKey] : [])));
+    for (const m of mounts) if (m.mountKey) dropPending(m.mountKey);
     for (const key of keys) {
       await serialized(key, () => unmountIfUnused(ctx, key)).catch((err: Error) => ctx.warn(`${err.message}`));
     }
   },
 
   async afterRemove(ctx, resources) {
-    const keys = [...new Set(resources.flatMap((r) => r.ossfsKeys))].filter((k) => KEY_PATTERN.test(k));
+    const keys = [...new Set(resources.flatMap((r) => r.mountKeys))].filter((k) => KEY_PATTERN.test(k));
     const errors: SbxError[] = [];
     for (const key of keys) {
       await serialized(key, () => unmountIfUnused(ctx, key)).catch((err: unknown) => {

@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SbxError } from '../../errors.js';
 import { withLocks } from '../../lock.js';
+import { mountLockNames } from '../mount-lock.js';
 import type { GcAction } from '../backend.js';
 import type { BackendContext } from '../types.js';
 import { staleCredentialDirs } from './credentials.js';
@@ -21,7 +22,7 @@ export async function sweepOssfs(ctx: BackendContext, dryRun: boolean): Promise<
   const keys = (await readdir(ossfsRoot(ctx.stateDir)).catch(() => [] as string[])).filter((k) => KEY_PATTERN.test(k));
   for (const key of keys) {
     try {
-      await withLocks([`ossfs-${key}`], () => sweepMount(ctx, key, dryRun, actions), { timeoutMs: LOCK_TIMEOUT_MS });
+      await withLocks(mountLockNames([key]), () => sweepMount(ctx, key, dryRun, actions), { timeoutMs: LOCK_TIMEOUT_MS });
     } catch (err) {
       if (!(err instanceof SbxError)) throw err;
       if (err.code === 'LOCK_TIMEOUT') ctx.log(`ossfs mount ${key}: in use by a running sbx, skipped`);

@@ -22,5 +22,5 @@ export function inlineCredentials(id: string, secret: string): Pick<OssfsVolume,
 
 export function ossfsMount(vol: OssfsVolume, over: { subPath?: string; mountPath?: string; readOnly?: boolean; index?: number } = {}): DesiredMount {
   const mount = { name: vol.name, mountPath: over.mountPath ?? '/mnt/oss', subPath: over.subPath, readOnly: over.readOnly ?? false };
-  return { index: over.index ?? 0, mount, volume: vol, ossfsKey: ossfsKeyFor(vol, mount) };
+  return { index: over.index ?? 0, mount, volume: vol, mountKey: ossfsKeyFor(vol, mount) };
 }

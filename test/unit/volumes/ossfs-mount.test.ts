@@ -84,7 +84,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
       const m = ossfsMount(volume({ version }), { subPath: `v${version}` });
       const prepared = await ossfsBackend.prepare(ctx(), m, dc);
       const dir = prepared.mount.source;
-      expect(prepared).toMatchObject({ backend: 'ossfs', expectedSource: dir, ossfsKey: m.ossfsKey, displaySource: `oss://${BUCKET}/team/v${version}` });
+      expect(prepared).toMatchObject({ backend: 'ossfs', expectedSource: dir, mountKey: m.mountKey, displaySource: `oss://${BUCKET}/team/v${version}` });
       expect((await mountsUnder(stateDir)).map((x) => x.mountPoint)).toEqual([dir]);
 
       await writeFile(path.join(dir, 'hello.txt'), `hi from ${version}`);
@@ -106,16 +106,16 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     expect(await mountsUnder(stateDir)).toEqual(before);
     expect(b.mount.source).toBe(a.mount.source);
 
-    users.set(m.ossfsKey!, ['container-a', 'container-b']);
+    users.set(m.mountKey!, ['container-a', 'container-b']);
     await ossfsBackend.release(ctx(), [a, b]);
     expect(await mountsUnder(stateDir)).toHaveLength(1);
 
-    users.set(m.ossfsKey!, ['container-b']);
-    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], ossfsKeys: [m.ossfsKey!] }]);
+    users.set(m.mountKey!, ['container-b']);
+    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], mountKeys: [m.mountKey!] }]);
     expect(await mountsUnder(stateDir)).toHaveLength(1);
 
-    users.delete(m.ossfsKey!);
-    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], ossfsKeys: [m.ossfsKey!] }]);
+    users.delete(m.mountKey!);
+    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], mountKeys: [m.mountKey!] }]);
     expect(await mountsUnder(stateDir)).toEqual([]);
     expect(existsSync(a.mount.source)).toBe(false);
   });
@@ -137,7 +137,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
         const err = await expectMountFailure(ossfsBackend.prepare(ctx(), m, dc));
         expect(err.message).not.toContain(SECRET);
         expect(await mountsUnder(stateDir)).toEqual([]);
-        expect(existsSync(path.join(stateDir, 'ossfs', m.ossfsKey!))).toBe(false);
+        expect(existsSync(path.join(stateDir, 'ossfs', m.mountKey!))).toBe(false);
         expect(await privateFiles()).toEqual([]);
       }
     });
@@ -187,7 +187,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     const err = await readdir(first.mount.source).catch((e: NodeJS.ErrnoException) => e.code);
     expect(err).toBe('ENOTCONN');
 
-    users.set(m.ossfsKey!, ['container-a']);
+    users.set(m.mountKey!, ['container-a']);
     await ossfsBackend.prepare(ctx(), m, dc);
     expect(await mountsUnder(stateDir)).toHaveLength(1);
     await writeFile(path.join(first.mount.source, 'alive.txt'), 'yes');
@@ -198,7 +198,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     const unused = await ossfsBackend.prepare(ctx(), ossfsMount(volume({ prefix: 'gc-unused' })), dc);
     const usedKey = ossfsMount(volume({ prefix: 'gc-used' }));
     const used = await ossfsBackend.prepare(ctx(), usedKey, dc);
-    users.set(usedKey.ossfsKey!, ['container-a']);
+    users.set(usedKey.mountKey!, ['container-a']);
     const deadKey = ossfsMount(volume({ version: '1.0', prefix: 'gc-dead' }));
     const dead = await ossfsBackend.prepare(ctx(), deadKey, dc);
     await killDaemonOf(dead.mount.source);
@@ -247,10 +247,10 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     expect(p).toEqual({
       backend: 'ossfs',
       volume: 'bucket',
-      mount: { type: 'bind', source: path.join(stateDir, 'ossfs', m.ossfsKey!), target: '/mnt/oss', readOnly: true },
+      mount: { type: 'bind', source: path.join(stateDir, 'ossfs', m.mountKey!), target: '/mnt/oss', readOnly: true },
       displaySource: `oss://${BUCKET}/team/run-1`,
-      expectedSource: path.join(stateDir, 'ossfs', m.ossfsKey!),
-      ossfsKey: m.ossfsKey,
+      expectedSource: path.join(stateDir, 'ossfs', m.mountKey!),
+      mountKey: m.mountKey,
     });
     expect(JSON.stringify(p)).not.toContain(SECRET);
     expect(existsSync(p.mount.source)).toBe(false);
