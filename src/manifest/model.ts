@@ -58,6 +58,9 @@ export interface ReadinessProbe {
 
 export type Volume = TmpfsVolume | PvcVolume | HostVolume | OssfsVolume;
 
+/** What the bucket kinds have in common. */
+export type BucketVolume = OssfsVolume;
+
 export interface TmpfsVolume {
   kind: 'tmpfs';
   name: string;

@@ -6,7 +6,7 @@ import type { ContainerResources } from '../plan/reconcile.js';
 import type { MountProvider, PlanStep } from '../plan/steps.js';
 import type { GcAction, VolumeBackend } from './backend.js';
 import { hostBackend } from './host.js';
-import { ossfsBackend } from './ossfs/index.js';
+import { ossfsBackend } from './ossfs.js';
 import { pvcBackend } from './pvc.js';
 import { tmpfsBackend } from './tmpfs.js';
 import type { BackendContext, PreparedMount } from './types.js';

@@ -1,7 +1,7 @@
-import type { OssfsVolume } from '../../../src/manifest/model.js';
-import type { DesiredMount } from '../../../src/plan/desired.js';
-import { Secret } from '../../../src/secret.js';
-import { ossfsKeyFor } from '../../../src/volumes/ossfs/index.js';
+import type { OssfsVolume } from '../../../../src/manifest/model.js';
+import type { DesiredMount } from '../../../../src/plan/desired.js';
+import { Secret } from '../../../../src/secret.js';
+import { ossfsKeyFor } from '../../../../src/volumes/bucket/identity.js';
 
 export function ossfsVolume(over: Partial<OssfsVolume> = {}): OssfsVolume {
   return {

@@ -4,16 +4,16 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDocker } from '../../helpers/fake-docker.js';
-import { SbxError } from '../../../src/errors.js';
-import type { DesiredContainer } from '../../../src/plan/desired.js';
-import { resolveCredentials } from '../../../src/volumes/ossfs/credentials.js';
-import { ossfsBackend } from '../../../src/volumes/ossfs/index.js';
-import { mountOssfs } from '../../../src/volumes/ossfs/mount.js';
-import { readMountTable } from '../../../src/volumes/ossfs/mountinfo.js';
-import type { BackendContext } from '../../../src/volumes/types.js';
-import { ROOT } from '../../helpers/cli.js';
-import { S3_KEY_ID, startS3, type S3Server } from '../../helpers/s3.js';
+import { FakeDocker } from '../../../helpers/fake-docker.js';
+import { SbxError } from '../../../../src/errors.js';
+import type { DesiredContainer } from '../../../../src/plan/desired.js';
+import { mountBucket } from '../../../../src/volumes/bucket/mount.js';
+import { ossfs1Adapter, ossfsKind, resolveCredentials } from '../../../../src/volumes/bucket/ossfs-adapters.js';
+import { ossfsBackend } from '../../../../src/volumes/ossfs.js';
+import { readMountTable } from '../../../../src/volumes/bucket/mountinfo.js';
+import type { BackendContext } from '../../../../src/volumes/types.js';
+import { ROOT } from '../../../helpers/cli.js';
+import { S3_KEY_ID, startS3, type S3Server } from '../../../helpers/s3.js';
 import { inlineCredentials, ossfsMount, ossfsVolume } from './ossfs-fixtures.js';
 
 const canFuse = process.getuid?.() === 0 && existsSync('/dev/fuse') && existsSync('/usr/bin/s3fs');
@@ -172,7 +172,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     const dir = path.join(stateDir, 'ossfs', 'hang');
     const t0 = Date.now();
     const err = await expectMountFailure(
-      mountOssfs({ vol, prefix: 'hang', key: 'hang', dir, stateDir, bin: fake, creds: resolveCredentials(vol), log: () => undefined, timeoutMs: 1_500 }),
+      mountBucket({ kind: ossfsKind, adapter: ossfs1Adapter, vol, prefix: 'hang', key: 'hang', dir, stateDir, bin: fake, creds: resolveCredentials(vol), log: () => undefined, timeoutMs: 1_500 }),
     );
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(err.message).toContain('did not finish within 1.5s');
