@@ -8,6 +8,7 @@ import type { GcAction, VolumeBackend } from './backend.js';
 import { hostBackend } from './host.js';
 import { ossfsBackend } from './ossfs.js';
 import { pvcBackend } from './pvc.js';
+import { s3Backend } from './s3.js';
 import { tmpfsBackend } from './tmpfs.js';
 import type { BackendContext, PreparedMount } from './types.js';
 import { verifyMountSources } from './verify.js';
@@ -19,6 +20,7 @@ const BACKENDS: Record<Volume['kind'], VolumeBackend> = {
   pvc: pvcBackend,
   host: hostBackend,
   ossfs: ossfsBackend,
+  s3: s3Backend,
 };
 const ORDER = Object.keys(BACKENDS) as Volume['kind'][];
 
