@@ -6,15 +6,15 @@ import type { VolumeBackend } from '../backend.js';
 import { throwAll } from '../safe-path.js';
 import type { BackendContext, PreparedMount } from '../types.js';
 import type { BucketKind } from './adapter.js';
+import { dropPending, holdPending, serialized } from './apply-state.js';
 import { checkFuse, findMountBinary } from './binaries.js';
 import { displaySource, fullPrefix, KEY_PATTERN, mountDirFor } from './identity.js';
 import { mountBucket } from './mount.js';
 import { volumeProblems } from './preflight.js';
 import { probeMount } from './probe.js';
 import { sweepBuckets } from './sweep.js';
-import { dropPending, holdPending, unmountIfUnused } from './teardown.js';
+import { unmountIfUnused } from './teardown.js';
 import { unmountDir } from './unmount.js';
-import { serialized } from './users.js';
 
 /**
  * A bucket kind as a volume backend: one shared host FUSE mount per key under <state dir>/<kind>/<key>,
@@ -56,7 +56,7 @@ export function bucketBackend<V extends BucketVolume>(kind: BucketKind<V>): Volu
   }
 
   async function unmountUnused(ctx: BackendContext, keys: Iterable<string>, onError: (err: unknown) => void): Promise<void> {
-    for (const key of keys) await serialized(key, () => unmountIfUnused(ctx, kind, key)).catch(onError);
+    for (const key of keys) await serialized(ctx, key, () => unmountIfUnused(ctx, kind, key)).catch(onError);
   }
 
   return {
@@ -83,14 +83,14 @@ export function bucketBackend<V extends BucketVolume>(kind: BucketKind<V>): Volu
     async prepare(ctx, m) {
       const out = preparedMount(ctx, m);
       // Containers of one apply are prepared in parallel; one key must not be mounted twice.
-      await serialized(out.mountKey!, () => ensureMounted(ctx, m, out));
-      holdPending(out.mountKey!);
+      await serialized(ctx, out.mountKey!, () => ensureMounted(ctx, m, out));
+      holdPending(ctx, out.mountKey!);
       return out;
     },
 
     async release(ctx, mounts) {
       const mine = mounts.filter((m) => m.mountKey);
-      for (const m of mine) dropPending(m.mountKey!);
+      for (const m of mine) dropPending(ctx, m.mountKey!);
       await unmountUnused(ctx, new Set(mine.map((m) => m.mountKey!)), (err) => ctx.warn(`${(err as Error).message}`));
     },
 

@@ -1,20 +1,10 @@
 import { rm, rmdir } from 'node:fs/promises';
 import type { BackendContext } from '../types.js';
 import type { BucketKind } from './adapter.js';
+import { isPending } from './apply-state.js';
 import { logDirFor, mountDirFor } from './identity.js';
 import { unmountDir } from './unmount.js';
 import { mountUsers } from './users.js';
-
-/** Prepared mounts of this process whose container may not exist yet: nothing may unmount under them. */
-const pending = new Map<string, number>();
-
-export function holdPending(key: string): void {
-  pending.set(key, (pending.get(key) ?? 0) + 1);
-}
-
-export function dropPending(key: string): void {
-  pending.set(key, Math.max(0, (pending.get(key) ?? 0) - 1));
-}
 
 /** Unmount (if mounted) and remove the mount directory and its logs. */
 export async function removeMount(ctx: BackendContext, kind: BucketKind, key: string, lazyFirst = false): Promise<void> {
@@ -28,7 +18,7 @@ export async function removeMount(ctx: BackendContext, kind: BucketKind, key: st
 
 /** The last user is gone (no container labelled with the key, nothing pending here): unmount. */
 export async function unmountIfUnused(ctx: BackendContext, kind: BucketKind, key: string): Promise<void> {
-  if ((pending.get(key) ?? 0) > 0) return;
+  if (isPending(ctx, key)) return;
   if ((await mountUsers(ctx.docker, key)).length) return;
   await removeMount(ctx, kind, key);
 }

@@ -8,11 +8,3 @@ export async function mountUsers(docker: DockerClient, key: string): Promise<str
   });
   return stdout.split('\n').filter((l) => l.trim());
 }
-
-/** Runs fn after every earlier call for the same key in this process (containers of one apply are created in parallel). */
-const chains = new Map<string, Promise<unknown>>();
-export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const run = (chains.get(key) ?? Promise.resolve()).then(fn, fn);
-  chains.set(key, run.catch(() => undefined));
-  return run;
-}

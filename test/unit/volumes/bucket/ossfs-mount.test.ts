@@ -33,8 +33,10 @@ const fakeDocker = new FakeDocker((args) => {
   return { stdout: (users.get(key) ?? []).join('\n') };
 });
 
+/** One apply's context: every call of a test shares it, as the calls of one apply do. */
+const memo = new Map<string, unknown>();
 function ctx(): BackendContext {
-  return { docker: fakeDocker, sandboxId: 'unit', stateDir, log: (l) => logs.push(l), warn: (l) => logs.push(`warning: ${l}`), apiVersion: '1.41', nonce: 'a1b2c3d4', memo: new Map() };
+  return { docker: fakeDocker, sandboxId: 'unit', stateDir, log: (l) => logs.push(l), warn: (l) => logs.push(`warning: ${l}`), apiVersion: '1.41', nonce: 'a1b2c3d4', memo };
 }
 
 function volume(over: Parameters<typeof ossfsVolume>[0] = {}) {
