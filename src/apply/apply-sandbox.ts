@@ -15,7 +15,7 @@ import { printedSteps, type PrintedStep } from '../plan/plan-text.js';
 import type { PlanStep } from '../plan/steps.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
-import { createMountProvider, mayRecordApplied, mountKeyFor, mountLockNames, needsApiVersion, plannedMounts, preflight, volumeSteps } from '../volumes/index.js';
+import { createMountProvider, mayRecordApplied, mountKeyFor, mountLockNames, needsApiVersion, plannedMounts, preflight, repairSteps, volumeSteps } from '../volumes/index.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { writeAppliedRecord } from './applied-record.js';
 import { executePlan } from './execute.js';
@@ -70,7 +70,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
     return result(p, warnings);
   }
   const createdIds = await withLocks(
-    mountLockNames(mountKeysTouched(p.plan)),
+    mountLockNames(mountKeysTouched(p.plan, p.steps)),
     () =>
       executePlan(p.steps, {
         docker: o.docker,
@@ -107,9 +107,12 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
   if (containersConverged(desired, containers)) {
     const plan = reconcile(desired, assumedObservation(desired, containers), run);
     const missing = policy ? await policyMissing(ctx, sandbox, desired) : undefined;
-    if (!missing) return { desired, containers, plan, steps: [], ctx };
-    const steps = realisePlan(plan, desired, { pauseImage, pauseImagePresent: true, rootfsSizeBytes: () => undefined, mountsOf: () => [], volumeSteps: [], policy: await plannedPolicy(sandbox, ctx.stateDir), policyMissing: missing });
-    return { desired, containers, plan, steps, ctx };
+    const repairs = await repairSteps(ctx, desired.containers);
+    if (!missing && !repairs.length) return { desired, containers, plan, steps: [], ctx };
+    const restore = missing
+      ? realisePlan(plan, desired, { pauseImage, pauseImagePresent: true, rootfsSizeBytes: () => undefined, mountsOf: () => [], volumeSteps: [], policy: await plannedPolicy(sandbox, ctx.stateDir), policyMissing: missing })
+      : [];
+    return { desired, containers, plan, steps: [...repairs, ...restore], ctx };
   }
   const [listed, info, pausePresent, planned] = await Promise.all([
     observeNetworksAndVolumes(o.docker, desired.id),
@@ -183,7 +186,8 @@ function countChanges(plan: Plan): ApplyCounts {
 }
 
 /** Shared host mounts of containers this plan creates and of those it removes: each is locked for the whole run. */
-function mountKeysTouched(plan: Plan): string[] {
+function mountKeysTouched(plan: Plan, steps: PlanStep[]): string[] {
+  const repaired = steps.flatMap((s) => s.run).flatMap((c) => (c.kind === 'repair-mounts' ? c.mounts.flatMap((m) => (m.mountKey ? [m.mountKey] : [])) : []));
   const keys = plan.steps.flatMap((s) =>
     s.kind === 'create-container'
       ? s.container.mounts.flatMap((m) => (m.mountKey ? [m.mountKey] : []))
@@ -191,7 +195,7 @@ function mountKeysTouched(plan: Plan): string[] {
         ? s.resources.mountKeys
         : [],
   );
-  return [...new Set(keys)];
+  return [...new Set([...keys, ...repaired])];
 }
 
 function createdContainers(plan: Plan): DesiredContainer[] {

@@ -63,6 +63,8 @@ async function runCommand(o: ExecuteOptions, c: Command, ids: Map<string, string
       return o.mounts.verify(c.container, c.mounts);
     case 'release-mounts':
       return o.mounts.release(c.container);
+    case 'repair-mounts':
+      return o.mounts.repair(c.container, c.mounts);
     case 'release-resources':
       return o.mounts.afterRemove(c.resources);
     case 'network-policy':

@@ -12,6 +12,8 @@ export interface DockerMount {
   volumeSubpath?: string;
   /** tmpfs-size in bytes, for type tmpfs. */
   tmpfsSize?: number;
+  /** bind-propagation: rslave lets mounts made later on the host source reach the container. */
+  propagation?: 'rslave';
 }
 
 /** A container mount after its backend prepared it, with what `sbx get` shows. */

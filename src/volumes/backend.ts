@@ -31,6 +31,10 @@ export interface VolumeBackend {
   planned(ctx: BackendContext, m: DesiredMount, dc: DesiredContainer): PreparedMount;
   /** Re-check and make the source bindable, right before the container is created. */
   prepare(ctx: BackendContext, m: DesiredMount, dc: DesiredContainer): Promise<PreparedMount>;
+  /** A running container's mount whose host side died and can be repaired in place (repair-mounts); no side effects. */
+  needsRepair?(ctx: BackendContext, m: PreparedMount): Promise<boolean>;
+  /** Make a mount that needsRepair() named work again for the running containers that use it. */
+  repair?(ctx: BackendContext, m: DesiredMount): Promise<void>;
   /** Undo prepare() for mounts whose container was not created (rollback). Never throws. */
   release(ctx: BackendContext, mounts: PreparedMount[]): Promise<void>;
   /** Containers are gone: free what they held (read from their labels). Caller holds the locks of their mount keys (mountLockNames). */

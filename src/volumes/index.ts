@@ -110,8 +110,40 @@ export function createMountProvider(ctx: BackendContext, desired: DesiredSandbox
       await releasePrepared(ctx, prepared.get(container) ?? []);
       prepared.delete(container);
     },
+    async repair(container, mounts) {
+      const dc = desired.containers.find((c) => c.dockerName === container);
+      if (!dc) throw new Error(`no container ${container} in the plan`);
+      for (const pm of mounts) {
+        const m = dc.mounts.find((x) => x.mount.mountPath === pm.mount.target);
+        if (m) await BACKENDS[m.volume.kind].repair?.(ctx, m);
+      }
+    },
     afterRemove: (resources) => releaseContainerResources(ctx, resources),
   };
+}
+
+/** repair-mounts steps for running containers whose host-held mounts died (a killed FUSE daemon). */
+export async function repairSteps(ctx: BackendContext, containers: DesiredContainer[]): Promise<PlanStep[]> {
+  const out: PlanStep[] = [];
+  for (const dc of containers) {
+    const broken: PreparedMount[] = [];
+    for (const m of dc.mounts) {
+      const backend = BACKENDS[m.volume.kind];
+      if (!backend.needsRepair) continue;
+      const pm = backend.planned(ctx, m, dc);
+      if (await backend.needsRepair(ctx, pm)) broken.push(pm);
+    }
+    if (!broken.length) continue;
+    out.push({
+      action: 'repair',
+      resource: `mounts of ${dc.name}`,
+      cause: 'dead FUSE endpoint',
+      phase: 'prepare',
+      run: [{ kind: 'repair-mounts', container: dc.dockerName, mounts: broken }],
+      undo: [],
+    });
+  }
+  return out;
 }
 
 async function releasePrepared(ctx: BackendContext, mounts: PreparedMount[]): Promise<void> {

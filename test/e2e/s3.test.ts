@@ -3,11 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { L } from '../../src/labels.js';
 import { STATE_DIR, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
-import { mountKeysOf, sh } from './ossfs-support.js';
+import { containerId, killFuseDaemon, mountKeysOf, sh } from './ossfs-support.js';
 import { S3_BUCKET, S3_ROOT, s3Manifest, s3Mounts, startS3Env, type S3Env } from './s3-support.js';
 
 let o: S3Env;
-const NAMES = ['s3-a', 's3-b', 's3-sub', 's3-badkey', ...[1, 2, 3, 4, 5, 6].map((i) => `s3-many-${i}`)];
+const NAMES = ['s3-a', 's3-b', 's3-sub', 's3-badkey', 's3-dead', ...[1, 2, 3, 4, 5, 6].map((i) => `s3-many-${i}`)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const apply = async (file: string, env: Record<string, string> = {}) => {
@@ -107,6 +107,34 @@ describe('s3 volumes through the real s3fs', () => {
     expect((await objectsWithLabel(sandboxLabel(sid('s3-badkey')))).containers).toEqual([]);
     expect(s3Mounts()).toEqual([]);
     expect(await readdir(path.join(STATE_DIR, 'private')).catch(() => [])).toEqual([]);
+  });
+
+  it('a killed s3fs under a running sandbox: apply, and then gc, bring the bucket back into the same running container', async () => {
+    const file = s3Manifest(o.s3, 's3-dead', { d: { path: 'dead' } }, { app: [{ volume: 'd', at: '/d' }] });
+    await apply(file);
+    const [key] = await mountKeysOf('s3-dead');
+    const dir = path.join(S3_ROOT, key);
+    const running = await containerId('s3-dead', 'app');
+    expect((await sh('s3-dead', 'app', 'echo before > /d/f')).exitCode).toBe(0);
+
+    await killFuseDaemon(dir);
+    expect((await sh('s3-dead', 'app', 'cat /d/f')).stderr).toMatch(/not connected/i);
+    await apply(file);
+    expect(await containerId('s3-dead', 'app')).toBe(running);
+    expect((await sh('s3-dead', 'app', 'cat /d/f && echo after-apply > /d/g')).stdout).toBe('before');
+    expect(await o.s3.getObject(S3_BUCKET, 'dead/g')).toBe('after-apply\n');
+
+    await killFuseDaemon(dir);
+    expect((await sh('s3-dead', 'app', 'cat /d/f')).stderr).toMatch(/not connected/i);
+    const gc = await sbxE2E(['gc'], { env: o.env });
+    expect(gc.exitCode, gc.stderr).toBe(0);
+    expect(gc.stdout + gc.stderr).not.toContain(o.secret);
+    expect(await containerId('s3-dead', 'app')).toBe(running);
+    expect((await sh('s3-dead', 'app', 'cat /d/g && echo after-gc > /d/h')).stdout).toBe('after-apply');
+    expect(await o.s3.getObject(S3_BUCKET, 'dead/h')).toBe('after-gc\n');
+
+    expect((await sbxE2E(['delete', sid('s3-dead')], { env: o.env })).exitCode).toBe(0);
+    expect(s3Mounts()).toEqual([]);
   });
 
   it('6 concurrent applies and then 6 concurrent deletes of one shared mount: no error, 1 mount during, 0 after', async () => {

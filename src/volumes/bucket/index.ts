@@ -7,14 +7,14 @@ import { throwAll } from '../safe-path.js';
 import type { BackendContext, PreparedMount } from '../types.js';
 import type { BucketKind } from './adapter.js';
 import { dropPending, holdPending, serialized } from './apply-state.js';
-import { checkFuse, findMountBinary } from './binaries.js';
-import { displaySource, fullPrefix, KEY_PATTERN, mountDirFor } from './identity.js';
+import { checkFuse } from './binaries.js';
+import { displaySource, KEY_PATTERN, mountDirFor } from './identity.js';
 import { mountBucket } from './mount.js';
+import { mountRequest, remountOver } from './remount.js';
 import { volumeProblems } from './preflight.js';
 import { probeMount } from './probe.js';
 import { sweepBuckets } from './sweep.js';
 import { unmountIfUnused } from './teardown.js';
-import { unmountDir } from './unmount.js';
 
 /**
  * A bucket kind as a volume backend: one shared host FUSE mount per key under <state dir>/<kind>/<key>,
@@ -30,7 +30,8 @@ export function bucketBackend<V extends BucketVolume>(kind: BucketKind<V>): Volu
     return {
       backend: kind.kind,
       volume: vol.name,
-      mount: { type: 'bind', source: dir, target: m.mount.mountPath, readOnly: m.mount.readOnly },
+      // rslave: a remount stacked on a dead mount (remountOver) reaches containers that are already running.
+      mount: { type: 'bind', source: dir, target: m.mount.mountPath, readOnly: m.mount.readOnly, propagation: 'rslave' },
       displaySource: displaySource(kind.scheme, vol, m.mount.subPath),
       expectedSource: dir,
       mountKey: key,
@@ -43,16 +44,13 @@ export function bucketBackend<V extends BucketVolume>(kind: BucketKind<V>): Volu
     const dir = out.expectedSource!;
     const state = await probeMount(dir);
     if (state.state === 'healthy') return;
+    const request = await mountRequest(ctx, kind, vol, m.mount.subPath, out.mountKey!, dir);
     if (state.state === 'dead') {
-      ctx.log(`${kind.kind} mount ${out.displaySource} at ${dir} is dead (${state.reason}); mounting it again`);
-      await unmountDir(dir, { lazyFirst: true, log: ctx.trace, code: kind.codes.unmount });
+      ctx.log(`${kind.kind} mount ${out.displaySource} at ${dir} is dead (${state.reason}); mounting it again over the dead one`);
+      await remountOver(request);
+    } else {
+      await mountBucket(request);
     }
-    await checkFuse();
-    const adapter = kind.adapter(vol);
-    const bin = await findMountBinary(adapter, kind);
-    const creds = kind.credentials(vol);
-    const prefix = fullPrefix(vol, m.mount.subPath);
-    await mountBucket({ kind, adapter, vol, prefix, key: out.mountKey!, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.trace ?? (() => undefined) });
   }
 
   async function unmountUnused(ctx: BackendContext, keys: Iterable<string>, onError: (err: unknown) => void): Promise<void> {
@@ -86,6 +84,13 @@ export function bucketBackend<V extends BucketVolume>(kind: BucketKind<V>): Volu
       await serialized(ctx, out.mountKey!, () => ensureMounted(ctx, m, out));
       holdPending(ctx, out.mountKey!);
       return out;
+    },
+
+    needsRepair: async (_ctx, pm) => (await probeMount(pm.expectedSource!)).state === 'dead',
+
+    async repair(ctx, m) {
+      const out = preparedMount(ctx, m);
+      await serialized(ctx, out.mountKey!, () => ensureMounted(ctx, m, out));
     },
 
     async release(ctx, mounts) {

@@ -47,7 +47,7 @@ export async function mountBucket(r: MountRequest): Promise<void> {
   try {
     const ran = await runMounter(r, logDir);
     output = ran.output;
-    failure = ran.failure ?? (await waitReady(r.dir, path.basename(r.bin)));
+    failure = ran.failure ?? (await waitReady(r.dir, path.basename(r.bin))) ?? (await makeShared(r.dir, r.log));
   } catch (err) {
     failure = (err as Error).message;
   }
@@ -97,6 +97,22 @@ async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: 
     if (res.exitCode !== 0) return { failure: `${path.basename(argv[0])} exited with status ${res.exitCode ?? res.signal}`, output };
     return { output };
   });
+}
+
+/**
+ * Containers bind the mount with rslave propagation, which needs a shared source; a later mount stacked
+ * on this one (remountOver) then propagates into their binds.
+ */
+export async function makeShared(dir: string, log: (line: string) => void): Promise<string | undefined> {
+  return runMountTool(['mount', '--make-shared', dir], log);
+}
+
+/** Runs a mount(8) command; its failure as text, or undefined. */
+export async function runMountTool(argv: string[], log: (line: string) => void): Promise<string | undefined> {
+  log(`+ ${argv.join(' ')}`);
+  const res = await execa(argv[0], argv.slice(1), { reject: false, stdin: 'ignore', timeout: MOUNT_COMMAND_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  if (res.exitCode === 0) return undefined;
+  return `${argv.slice(0, 2).join(' ')} failed: ${String(res.stderr).trim() || `exit ${res.exitCode ?? res.signal}`}`;
 }
 
 /** Why the mount is not usable, or undefined when it is. Exit status alone proves nothing. */

@@ -9,6 +9,8 @@ import { staleCredentialDirs } from './credentials.js';
 import type { BucketKind } from './adapter.js';
 import { KEY_PATTERN, logRoot as logRootOf, mountDirFor, mountRoot } from './identity.js';
 import { probeMount } from './probe.js';
+import { mountRequest, remountOver } from './remount.js';
+import { volumeOfKey } from './spec-volume.js';
 import { removeMount } from './teardown.js';
 import { unmountDir } from './unmount.js';
 import { mountUsers } from './users.js';
@@ -47,8 +49,19 @@ async function sweepMount(ctx: BackendContext, kind: BucketKind, key: string, dr
   const state = await probeMount(dir);
   const users = await mountUsers(ctx.docker, key);
   if (state.state === 'dead') {
-    actions.push({ what: `${kind.kind} mount ${dir}`, reason: `dead FUSE endpoint (${state.reason})` });
+    const spec = users.length ? await volumeOfKey(ctx, kind, key, users) : undefined;
+    const reason = `dead FUSE endpoint (${state.reason})`;
+    actions.push({ what: `${kind.kind} mount ${dir}`, reason: spec ? `${reason}; mounted again for its ${users.length} user(s)` : reason });
     if (dryRun) return;
+    if (spec) {
+      try {
+        // Stacked on the dead one, so the containers that use it see the bucket again.
+        return await remountOver(await mountRequest(ctx, kind, spec.vol, spec.subPath, key, dir));
+      } catch (err) {
+        if (!(err instanceof SbxError)) throw err;
+        ctx.warn(`${kind.kind} mount ${dir}: cannot mount it again (${err.message}); unmounting it`);
+      }
+    }
     // Containers still using it keep the directory: the next apply mounts there again.
     if (users.length) await unmountDir(dir, { lazyFirst: true, log: ctx.trace, code: kind.codes.unmount });
     else await removeMount(ctx, kind, key, true);

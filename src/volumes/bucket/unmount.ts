@@ -4,7 +4,7 @@ import { mountAt } from './mountinfo.js';
 
 const STEP_TIMEOUT_MS = 20_000;
 /** Stacked mounts at one directory (a remount over a dead one) are taken off one by one. */
-const MAX_LAYERS = 4;
+const MAX_LAYERS = 8;
 
 const POLITE: string[][] = [['fusermount', '-u'], ['fusermount3', '-u'], ['umount']];
 const LAZY: string[][] = [['umount', '-l'], ['fusermount', '-uz'], ['fusermount3', '-uz']];
