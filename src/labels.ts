@@ -9,10 +9,13 @@ export const L = {
   configHash: `${LABEL_PREFIX}.config-hash`,
   createdAt: `${LABEL_PREFIX}.created-at`,
   expiresAt: `${LABEL_PREFIX}.expires-at`,
-  /** Prefix: "dev.sbx.ossfs.<key>=1" on every container using that ossfs mount (its users are derived from this). */
-  ossfsUser: `${LABEL_PREFIX}.ossfs`,
-  /** JSON list of the ossfs mount keys this container uses (readable without knowing the keys). */
-  ossfsKeys: `${LABEL_PREFIX}.ossfs-keys`,
+  /**
+   * Prefix: "dev.sbx.ossfs.<key>=1" on every container using a shared host mount (its users are derived from this).
+   * The names predate other bucket kinds; they stay so that containers of earlier versions keep counting as users.
+   */
+  mountUser: `${LABEL_PREFIX}.ossfs`,
+  /** JSON list of the shared host mount keys this container uses (readable without knowing the keys). */
+  mountKeys: `${LABEL_PREFIX}.ossfs-keys`,
   /** JSON list of the staging bind mounts (safe sub_path) this container uses. */
   stagedMounts: `${LABEL_PREFIX}.staged-mounts`,
   /** JSON list of resolved mounts for `sbx get`: backend, volume, source, target, ro. */

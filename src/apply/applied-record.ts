@@ -19,7 +19,7 @@ export interface AppliedRecord {
 
 /**
  * Everything the desired sandbox is computed from: this build (and the Node running it), the manifest's
- * path and text, and the environment the plan reads (the pause image; ossfs credentials are never recorded, see apply-sandbox).
+ * path and text, and the environment the plan reads (the pause image; backends whose mounts read credentials from the environment are never recorded, see VolumeBackend.recordable).
  */
 export function manifestFingerprint(file: string, text: string, env: NodeJS.ProcessEnv = process.env): string {
   const inputs = [BUILD_ID, process.version, process.arch, env.SBX_PAUSE_IMAGE ?? '', path.resolve(file), text];

@@ -17,7 +17,7 @@ import { printedSteps, type PrintedStep } from '../plan/plan-text.js';
 import type { PlanStep } from '../plan/steps.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
-import { createMountProvider, ossfsKeyFor, plannedMounts, preflight, volumeSteps } from '../volumes/index.js';
+import { createMountProvider, mayRecordApplied, mountKeyFor, mountLockNames, needsApiVersion, plannedMounts, preflight, repairSteps, volumeSteps } from '../volumes/index.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { writeAppliedRecord } from './applied-record.js';
 import { executePlan } from './execute.js';
@@ -73,13 +73,13 @@ interface PlannedApply {
 
 async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): Promise<ApplyResult> {
   const p = await planApply(sandbox, o);
-  const record = o.fingerprint && !warnings.length && !usesOssfs(sandbox) && !egressPolicy(sandbox) ? o.fingerprint : undefined;
+  const record = o.fingerprint && !warnings.length && mayRecordApplied(sandbox.volumes) && !egressPolicy(sandbox) ? o.fingerprint : undefined;
   if (!p.steps.length) {
     if (record) recordApplied(record, p.desired, p.containers);
     return result(p, warnings);
   }
   const createdIds = await withLocks(
-    ossfsKeysTouched(p.plan).map((k) => `ossfs-${k}`),
+    mountLockNames(mountKeysTouched(p.plan, p.steps)),
     () =>
       executePlan(p.steps, {
         docker: o.docker,
@@ -109,16 +109,19 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
 async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedApply> {
   const run = randomBytes(4).toString('hex');
   const pauseImage = pauseImageRef();
-  const desired = desiredSandbox(sandbox, { pauseImage, ossfsKey: ossfsKeyFor });
+  const desired = desiredSandbox(sandbox, { pauseImage, mountKey: mountKeyFor });
   const containers = o.observed?.containers ?? (await observeContainers(o.docker, desired.id));
   const ctx = applyContext(o, sandbox.id, run);
   const policy = egressPolicy(sandbox);
   if (containersConverged(desired, containers)) {
     const plan = reconcile(desired, assumedObservation(desired, containers), run);
     const missing = policy ? await policyMissing(ctx, sandbox, desired) : undefined;
-    if (!missing) return { desired, containers, plan, steps: [], ctx };
-    const steps = realisePlan(plan, desired, { pauseImage, pauseImagePresent: true, rootfsSizeBytes: () => undefined, mountsOf: () => [], volumeSteps: [], policy: await plannedPolicy(sandbox, ctx.stateDir), policyMissing: missing });
-    return { desired, containers, plan, steps, ctx };
+    const repairs = await repairSteps(ctx, desired.containers);
+    if (!missing && !repairs.length) return { desired, containers, plan, steps: [], ctx };
+    const restore = missing
+      ? realisePlan(plan, desired, { pauseImage, pauseImagePresent: true, rootfsSizeBytes: () => undefined, mountsOf: () => [], volumeSteps: [], policy: await plannedPolicy(sandbox, ctx.stateDir), policyMissing: missing })
+      : [];
+    return { desired, containers, plan, steps: [...repairs, ...restore], ctx };
   }
   const [listed, info, pausePresent, planned] = await Promise.all([
     observeNetworksAndVolumes(o.docker, desired.id),
@@ -177,16 +180,6 @@ function recordApplied(fingerprint: string, desired: DesiredSandbox, containers:
   writeAppliedRecord(fingerprint, { id: desired.id, containers: containers.map((c) => [c.id, c.name]) });
 }
 
-/** ossfs mounts depend on credentials from the environment and on a live FUSE daemon: never answered from a record. */
-function usesOssfs(sandbox: Sandbox): boolean {
-  return sandbox.volumes.some((v) => v.kind === 'ossfs');
-}
-
-/** Only a pvc sub_path depends on the engine's API version (volume-subpath mounts, API 1.45+). */
-function needsApiVersion(toCreate: DesiredContainer[]): boolean {
-  return toCreate.some((dc) => dc.mounts.some((m) => m.volume.kind === 'pvc' && m.mount.subPath !== undefined));
-}
-
 function countChanges(plan: Plan): ApplyCounts {
   // A container moved aside is replaced when an object of its name is created again, else removed.
   const createdNames = new Set(
@@ -204,16 +197,17 @@ function countChanges(plan: Plan): ApplyCounts {
   };
 }
 
-/** ossfs mounts of containers this plan creates and of those it removes: each is locked for the whole run. */
-function ossfsKeysTouched(plan: Plan): string[] {
+/** Shared host mounts of containers this plan creates and of those it removes: each is locked for the whole run. */
+function mountKeysTouched(plan: Plan, steps: PlanStep[]): string[] {
+  const repaired = steps.flatMap((s) => s.run).flatMap((c) => (c.kind === 'repair-mounts' ? c.mounts.flatMap((m) => (m.mountKey ? [m.mountKey] : [])) : []));
   const keys = plan.steps.flatMap((s) =>
     s.kind === 'create-container'
-      ? s.container.mounts.flatMap((m) => (m.ossfsKey ? [m.ossfsKey] : []))
+      ? s.container.mounts.flatMap((m) => (m.mountKey ? [m.mountKey] : []))
       : s.kind === 'stash-container' || s.kind === 'remove-container'
-        ? s.resources.ossfsKeys
+        ? s.resources.mountKeys
         : [],
   );
-  return [...new Set(keys)];
+  return [...new Set([...keys, ...repaired])];
 }
 
 function createdContainers(plan: Plan): DesiredContainer[] {

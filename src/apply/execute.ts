@@ -65,6 +65,8 @@ async function runCommand(o: ExecuteOptions, c: Command, ids: Map<string, string
       return o.mounts.verify(c.container, c.mounts);
     case 'release-mounts':
       return o.mounts.release(c.container);
+    case 'repair-mounts':
+      return o.mounts.repair(c.container, c.mounts);
     case 'release-resources':
       return o.mounts.afterRemove(c.resources);
     case 'network-policy':
@@ -76,7 +78,7 @@ async function runCommand(o: ExecuteOptions, c: Command, ids: Map<string, string
 
 /** The container's argv was built from the planned mounts: what the backends made must be exactly that. */
 function expectPlanned(container: string, planned: PreparedMount[], got: PreparedMount[]): void {
-  const key = (ms: PreparedMount[]) => JSON.stringify(ms.map((m) => [m.mount, m.displaySource, m.expectedSource, m.stagingPath, m.ossfsKey]));
+  const key = (ms: PreparedMount[]) => JSON.stringify(ms.map((m) => [m.mount, m.displaySource, m.expectedSource, m.stagingPath, m.mountKey]));
   if (key(planned) !== key(got)) {
     throw new Error(`container ${container}: the prepared mounts differ from the plan (planned ${key(planned)}, prepared ${key(got)})`);
   }

@@ -8,7 +8,7 @@ import { observe, observeContainers, observeNetworksAndVolumes, type Observed } 
 import { settleInOrder } from '../concurrency.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
-import { releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
+import { mountLockNames, releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
 import { backendContext } from '../volumes/types.js';
 
 export interface DeleteOptions {
@@ -43,9 +43,9 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
         }
       }
       const resources = containers.map(containerResources);
-      const keys = [...new Set(resources.flatMap((r) => r.ossfsKeys))];
+      const keys = [...new Set(resources.flatMap((r) => r.mountKeys))];
       await withLocks(
-        keys.map((k) => `ossfs-${k}`),
+        mountLockNames(keys),
         async () => {
           // network policy hook: the DNS helper goes first (it pins the namespace); the rules die with it.
           await releaseEgress(ctx, id);

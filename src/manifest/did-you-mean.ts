@@ -35,6 +35,7 @@ const KNOWN_SPELLINGS: Record<string, string[]> = {
   hostPath: ['host'],
   host_path: ['host'],
   oss: ['ossfs'],
+  s3fs: ['s3'],
   command: ['args'],
   cmd: ['args'],
   entrypoint: ['args'],

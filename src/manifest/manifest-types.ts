@@ -50,6 +50,16 @@ export interface Volume {
     access_key_id?: string;
     access_key_secret?: string;
   };
+  s3?: {
+    bucket: string;
+    endpoint?: string;
+    path?: string;
+    region?: string;
+    path_style?: boolean;
+    options?: string[];
+    access_key_id?: string;
+    access_key_secret?: string;
+  };
 }
 
 export interface Container {

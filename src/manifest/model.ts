@@ -58,7 +58,10 @@ export interface ReadinessProbe {
   failureThreshold: number;
 }
 
-export type Volume = TmpfsVolume | PvcVolume | HostVolume | OssfsVolume;
+export type Volume = TmpfsVolume | PvcVolume | HostVolume | OssfsVolume | S3Volume;
+
+/** What the bucket kinds (ossfs, s3) have in common. */
+export type BucketVolume = OssfsVolume | S3Volume;
 
 export interface TmpfsVolume {
   kind: 'tmpfs';
@@ -94,6 +97,25 @@ export interface OssfsVolume {
   /** Raw mount options in manifest order, each without a leading "-". */
   options: string[];
   /** Inline credentials from the manifest, if any (else taken from the environment at apply). */
+  accessKeyId?: Secret;
+  accessKeySecret?: Secret;
+}
+
+export interface S3Volume {
+  kind: 's3';
+  name: string;
+  bucket: string;
+  /** With a scheme ("https://" added when the manifest has none), no trailing "/"; default https://s3.amazonaws.com. */
+  endpoint: string;
+  /** Bucket prefix without leading or trailing "/" ('' = bucket root). */
+  prefix: string;
+  /** SigV4 signing region (s3fs's `endpoint=` option). */
+  region?: string;
+  /** Path-style requests (`use_path_request_style`): MinIO, Ceph, local emulators. */
+  pathStyle: boolean;
+  /** Raw s3fs options in manifest order, each without a leading "-". */
+  options: string[];
+  /** Inline credentials from the manifest, if any (else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY at apply). */
   accessKeyId?: Secret;
   accessKeySecret?: Secret;
 }

@@ -73,12 +73,11 @@ function volume(v: M.Volume): Volume {
   if (v.host) return { kind: 'host', name: v.name, path: v.host.path };
   if (v.ossfs) {
     const o = v.ossfs;
-    const endpoint = o.endpoint.trim().replace(/\/+$/, '');
     return {
       kind: 'ossfs',
       name: v.name,
       bucket: o.bucket,
-      endpoint: /^https?:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`,
+      endpoint: withScheme(o.endpoint),
       prefix: (o.path ?? '').replace(/^\/+|\/+$/g, ''),
       version: o.version ?? '2.0',
       ...(o.region !== undefined ? { region: o.region } : {}),
@@ -87,7 +86,29 @@ function volume(v: M.Volume): Volume {
       ...(o.access_key_secret !== undefined ? { accessKeySecret: new Secret(o.access_key_secret) } : {}),
     };
   }
-  return { kind: 'tmpfs', name: v.name, sizeBytes: quantity(v.ephemeral_storage!, 'bytes') };
+  if (v.s3) {
+    const o = v.s3;
+    return {
+      kind: 's3',
+      name: v.name,
+      bucket: o.bucket,
+      endpoint: withScheme(o.endpoint ?? 'https://s3.amazonaws.com'),
+      prefix: (o.path ?? '').replace(/^\/+|\/+$/g, ''),
+      ...(o.region !== undefined ? { region: o.region } : {}),
+      pathStyle: o.path_style ?? false,
+      options: (o.options ?? []).map((x) => x.trim()),
+      ...(o.access_key_id !== undefined ? { accessKeyId: new Secret(o.access_key_id) } : {}),
+      ...(o.access_key_secret !== undefined ? { accessKeySecret: new Secret(o.access_key_secret) } : {}),
+    };
+  }
+  if (v.ephemeral_storage !== undefined) return { kind: 'tmpfs', name: v.name, sizeBytes: quantity(v.ephemeral_storage, 'bytes') };
+  throw new Error(`volume ${v.name} has no backend (the rules should have refused it)`);
+}
+
+/** "https://" when the endpoint names no scheme; no trailing "/". */
+function withScheme(raw: string): string {
+  const endpoint = raw.trim().replace(/\/+$/, '');
+  return /^https?:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
 }
 
 function container(c: M.Container): Container {
@@ -118,13 +139,14 @@ function container(c: M.Container): Container {
   };
 }
 
-/** The document as plain JSON, minus inline OSS credentials (they must never reach labels or exports). */
+/** The document as plain JSON, minus inline bucket credentials (they must never reach labels or exports). */
 function withoutCredentials(doc: M.SandboxDoc): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(doc)) as M.SandboxDoc;
   for (const v of copy.spec.volumes ?? []) {
-    if (v.ossfs) {
-      delete v.ossfs.access_key_id;
-      delete v.ossfs.access_key_secret;
+    for (const bucket of [v.ossfs, v.s3]) {
+      if (!bucket) continue;
+      delete bucket.access_key_id;
+      delete bucket.access_key_secret;
     }
   }
   return copy as unknown as Record<string, unknown>;

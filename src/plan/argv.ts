@@ -20,6 +20,7 @@ export function mountFlag(m: DockerMount): string {
   if (m.readOnly) parts.push('readonly');
   if (m.volumeSubpath) parts.push(q(`volume-subpath=${m.volumeSubpath}`));
   if (m.tmpfsSize !== undefined) parts.push(`tmpfs-size=${m.tmpfsSize}`);
+  if (m.propagation) parts.push(`bind-propagation=${m.propagation}`);
   return parts.join(',');
 }
 

@@ -51,13 +51,13 @@ export interface DesiredMount {
   volume: Volume;
   /** tmpfs volumes: the Docker volume name. */
   tmpfsVolumeName?: string;
-  /** ossfs volumes: the mount key (from the resolved identity, credentials' key id included). */
-  ossfsKey?: string;
+  /** Volumes mounted on the host and shared (buckets): the key of the shared mount, its users' label. */
+  mountKey?: string;
 }
 
 export interface DesiredOptions {
-  /** Mount key of an ossfs volume mount; computed by the ossfs backend (needs env credentials). */
-  ossfsKey?: (vol: Extract<Volume, { kind: 'ossfs' }>, vm: VolumeMount) => string;
+  /** Key of the shared host mount a volume mount uses, if its backend has one (may read env credentials). */
+  mountKey?: (vol: Volume, vm: VolumeMount) => string | undefined;
   pauseImage: string;
   now?: Date;
 }
@@ -107,7 +107,7 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
         mount: vm,
         volume,
         tmpfsVolumeName: volume.kind === 'tmpfs' ? tmpfsByVolume.get(volume.name)!.name : undefined,
-        ossfsKey: volume.kind === 'ossfs' && opts.ossfsKey ? opts.ossfsKey(volume, vm) : undefined,
+        mountKey: opts.mountKey?.(volume, vm),
       };
     });
     // The pull policy decides how the image is obtained, not what runs: changing it keeps the container.
@@ -118,7 +118,7 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
       [L.container]: c.name,
       [L.configHash]: hash,
     };
-    for (const m of mounts) if (m.ossfsKey) labels[`${L.ossfsUser}.${m.ossfsKey}`] = '1';
+    for (const m of mounts) if (m.mountKey) labels[`${L.mountUser}.${m.mountKey}`] = '1';
     return { name: c.name, dockerName: containerName(id, c.name), hash, spec: c, mounts, labels, policyCapDrops: policyCapDrops(sandbox) };
   });
 
@@ -135,13 +135,6 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
 /** The part of a mount that decides whether a container must be recreated (never a secret). */
 function mountIdentity(m: DesiredMount): unknown {
   const v = m.volume;
-  const backend =
-    v.kind === 'tmpfs'
-      ? { tmpfs: m.tmpfsVolumeName }
-      : v.kind === 'pvc'
-        ? { pvc: v.claimName }
-        : v.kind === 'host'
-          ? { host: v.path }
-          : { ossfs: m.ossfsKey ?? `${v.bucket}/${v.prefix}` };
-  return { ...backend, target: m.mount.mountPath, subPath: m.mount.subPath, ro: m.mount.readOnly };
+  const source = v.kind === 'tmpfs' ? m.tmpfsVolumeName : v.kind === 'pvc' ? v.claimName : v.kind === 'host' ? v.path : (m.mountKey ?? v.name);
+  return { [v.kind]: source, target: m.mount.mountPath, subPath: m.mount.subPath, ro: m.mount.readOnly };
 }

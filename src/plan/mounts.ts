@@ -1,3 +1,4 @@
+import type { Volume } from '../manifest/model.js';
 import { L } from '../labels.js';
 
 /** What one container mount becomes on `docker create` (rendered as one --mount flag). */
@@ -11,24 +12,26 @@ export interface DockerMount {
   volumeSubpath?: string;
   /** tmpfs-size in bytes, for type tmpfs. */
   tmpfsSize?: number;
+  /** bind-propagation: rslave lets mounts made later on the host source reach the container. */
+  propagation?: 'rslave';
 }
 
 /** A container mount after its backend prepared it, with what `sbx get` shows. */
 export interface PreparedMount {
-  backend: 'tmpfs' | 'pvc' | 'host' | 'ossfs';
+  backend: Volume['kind'];
   volume: string;
   mount: DockerMount;
   /** Human-facing source: "volume team-datasets:datasets/train", "/srv/sbx/outputs", "oss://bucket/prefix". */
   displaySource: string;
   /**
    * Host path the engine must see as the mount source after create (checked against docker inspect),
-   * when sbx resolved the path itself (host, pvc fallback, ossfs).
+   * when sbx resolved the path itself (host, pvc fallback, bucket mounts).
    */
   expectedSource?: string;
   /** Private staging bind mount made for this container mount; removed when the container goes. */
   stagingPath?: string;
-  /** ossfs mount key whose users include this container. */
-  ossfsKey?: string;
+  /** Key of the shared host mount whose users include this container. */
+  mountKey?: string;
 }
 
 /** Labels that record a container's mounts: what `sbx get` shows, and what delete and gc release. */
@@ -41,7 +44,7 @@ export function mountLabels(mounts: PreparedMount[]): Record<string, string> {
   }
   const staged = mounts.map((m) => m.stagingPath).filter((p): p is string => Boolean(p));
   if (staged.length) out[L.stagedMounts] = JSON.stringify(staged);
-  const keys = [...new Set(mounts.map((m) => m.ossfsKey).filter((k): k is string => Boolean(k)))];
-  if (keys.length) out[L.ossfsKeys] = JSON.stringify(keys);
+  const keys = [...new Set(mounts.map((m) => m.mountKey).filter((k): k is string => Boolean(k)))];
+  if (keys.length) out[L.mountKeys] = JSON.stringify(keys);
   return out;
 }

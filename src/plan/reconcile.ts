@@ -24,12 +24,12 @@ export type Step =
 /** Host-side resources a container holds (from its labels); released after it is removed. */
 export interface ContainerResources {
   stagedMounts: string[];
-  ossfsKeys: string[];
+  mountKeys: string[];
 }
 
 export function containerResources(c: ObservedContainer): ContainerResources {
   const list = (v?: string) => (v ? (JSON.parse(v) as string[]) : []);
-  return { stagedMounts: list(c.labels[L.stagedMounts]), ossfsKeys: list(c.labels[L.ossfsKeys]) };
+  return { stagedMounts: list(c.labels[L.stagedMounts]), mountKeys: list(c.labels[L.mountKeys]) };
 }
 
 export interface Plan {
@@ -120,13 +120,13 @@ export function reconcile(desired: DesiredSandbox, observed: Observed, run: stri
 }
 
 /**
- * Staging binds and ossfs mounts live on the host, not in Docker: while the container was stopped
+ * Staging binds and shared bucket mounts live on the host, not in Docker: while the container was stopped
  * they may have gone (reboot, gc, a dead FUSE daemon), and `docker start` would then bind the empty
  * directory left behind. Recreating prepares them again.
  */
 function hasHostSideMounts(c: ObservedContainer): boolean {
   const r = containerResources(c);
-  return r.stagedMounts.length > 0 || r.ossfsKeys.length > 0;
+  return r.stagedMounts.length > 0 || r.mountKeys.length > 0;
 }
 
 function stashStep(c: ObservedContainer, run: string, cause: string): Step {

@@ -24,6 +24,8 @@ export type Command =
   | { kind: 'verify-mounts'; container: string; mounts: PreparedMount[] }
   /** Undo prepare-mounts for a container that was not created. */
   | { kind: 'release-mounts'; container: string; mounts: PreparedMount[] }
+  /** A running container's host-held mounts whose endpoint died: mount them again where its binds see them. */
+  | { kind: 'repair-mounts'; container: string; mounts: PreparedMount[] }
   /** Free what removed containers held on the host (staging binds, unused FUSE mounts). */
   | { kind: 'release-resources'; resources: ContainerResources[] }
   /** In the running infra container's namespace: load `ruleset` (nft -f -), then start the DNS helper with these arguments. */
@@ -59,9 +61,11 @@ export function commandText(c: Command, dockerArgv: (args: string[]) => string[]
       return `verify mounts of ${c.container} (docker inspect): ${c.mounts.filter((m) => m.expectedSource).map((m) => `${m.mount.target} ← ${m.expectedSource}`).join('; ')}`;
     case 'release-mounts':
       return `release mounts of ${c.container}`;
+    case 'repair-mounts':
+      return `repair mounts of ${c.container}: ${c.mounts.map((m) => `mount ${m.displaySource} again over the dead mount at ${m.mount.source}`).join('; ')}`;
     case 'release-resources': {
       const staged = c.resources.flatMap((r) => r.stagedMounts);
-      const keys = [...new Set(c.resources.flatMap((r) => r.ossfsKeys))];
+      const keys = [...new Set(c.resources.flatMap((r) => r.mountKeys))];
       const held = [staged.length && `staging binds ${staged.join(', ')}`, keys.length && `FUSE mounts ${keys.join(', ')} once no container uses them`].filter(Boolean);
       return held.length ? `release on the host: ${held.join('; ')}` : 'release on the host: nothing held';
     }
@@ -76,7 +80,7 @@ export function commandText(c: Command, dockerArgv: (args: string[]) => string[]
 }
 
 function mountText(m: PreparedMount): string {
-  const how = m.stagingPath ? `bind ${m.displaySource} at ${m.stagingPath}` : m.ossfsKey ? `mount ${m.displaySource} at ${m.mount.source} (key ${m.ossfsKey})` : m.displaySource;
+  const how = m.stagingPath ? `bind ${m.displaySource} at ${m.stagingPath}` : m.mountKey ? `mount ${m.displaySource} at ${m.mount.source} (key ${m.mountKey})` : m.displaySource;
   return `${how} → ${m.mount.target}`;
 }
 
@@ -99,6 +103,8 @@ export interface MountProvider {
   verify(container: string, mounts: PreparedMount[]): Promise<void>;
   /** Undo prepare() of a container that was not created. Never throws. */
   release(container: string): Promise<void>;
+  /** Mount again, for a running container, what repair-mounts names. */
+  repair(container: string, mounts: PreparedMount[]): Promise<void>;
   /** Release host-side resources (staging binds, unused FUSE mounts) of containers that were removed. */
   afterRemove(resources: ContainerResources[]): Promise<void>;
 }

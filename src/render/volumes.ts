@@ -1,10 +1,11 @@
 import type { IPersistentVolumeClaim, IVolume, IVolumeMount } from 'kubernetes-models/v1';
-import type { OssfsVolume, PvcVolume, Volume } from '../manifest/model.js';
+import type { BucketVolume, PvcVolume, Volume } from '../manifest/model.js';
 import type { SandboxContext } from './context.js';
 import { MANAGED_BY } from './metadata.js';
 import type { KubernetesObject } from './objects.js';
 import { ossClaim, ossSecret } from './ossfs.js';
 import { bytesQuantity } from './quantity.js';
+import { s3Claim, s3Secret } from './s3.js';
 
 /** Size request of a claim that sbx creates; Docker named volumes have no size. */
 const PLACEHOLDER_CLAIM_SIZE = '1Gi';
@@ -18,7 +19,7 @@ export interface RenderedVolumes {
 }
 
 interface OssMount {
-  vol: OssfsVolume;
+  vol: BucketVolume;
   index: number;
   subPath?: string;
   /** Pod volume name. */
@@ -31,7 +32,7 @@ export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
   const out: RenderedVolumes = { podVolumes: [], objects: [], mounts: ctx.sandbox.containers.map(() => []) };
   const podVolumeOf = new Map<string, string>();
   ctx.sandbox.volumes.forEach((vol, i) => {
-    if (vol.kind === 'ossfs') return;
+    if (isBucket(vol)) return;
     const name = ctx.volumeNames.take(vol.name);
     podVolumeOf.set(vol.name, name);
     out.podVolumes.push({ name, ...volumeSource(ctx, vol, `spec.volumes[${i}]`, out.objects) });
@@ -41,7 +42,7 @@ export function renderVolumes(ctx: SandboxContext): RenderedVolumes {
   return out;
 }
 
-/** volumeMounts in manifest order; ossfs mounts are collected per (volume, sub_path) on the way. */
+/** volumeMounts in manifest order; bucket mounts are collected per (volume, sub_path) on the way. */
 function mountAll(ctx: SandboxContext, podVolumeOf: Map<string, string>, out: RenderedVolumes): Map<string, OssMount> {
   const { sandbox } = ctx;
   // sub_path selects a bucket prefix, as on Docker, so each distinct sub_path is its own volume.
@@ -50,7 +51,7 @@ function mountAll(ctx: SandboxContext, podVolumeOf: Map<string, string>, out: Re
     for (const vm of c.volumeMounts) {
       const index = sandbox.volumes.findIndex((v) => v.name === vm.name);
       const vol = sandbox.volumes[index];
-      if (vol?.kind !== 'ossfs') {
+      if (!vol || !isBucket(vol)) {
         const name = podVolumeOf.get(vm.name);
         if (name) out.mounts[ci].push(volumeMount(name, vm.mountPath, vm.subPath, vm.readOnly));
         continue;
@@ -69,33 +70,37 @@ function mountAll(ctx: SandboxContext, podVolumeOf: Map<string, string>, out: Re
   return ossMounts;
 }
 
-/** One credentials Secret per ossfs volume, one PersistentVolume and claim per (volume, sub_path). */
+/** One credentials Secret per bucket volume, one PersistentVolume and claim per (volume, sub_path). */
 function renderOss(ctx: SandboxContext, ossMounts: Map<string, OssMount>, out: RenderedVolumes): void {
   const secretOf = new Map<string, string>();
   for (const { vol, index, subPath, name, readOnly } of ossMounts.values()) {
     let secretName = secretOf.get(vol.name);
     if (!secretName) {
-      const secret = ossSecret(ctx, vol, `spec.volumes[${index}].ossfs`);
+      const secret = vol.kind === 'ossfs' ? ossSecret(ctx, vol, `spec.volumes[${index}].ossfs`) : s3Secret(ctx, vol, `spec.volumes[${index}].s3`);
       out.objects.push(secret);
       secretName = secret.metadata!.name!;
       secretOf.set(vol.name, secretName);
     }
-    const claim = ossClaim(ctx, vol, secretName, subPath, readOnly);
+    const claim = vol.kind === 'ossfs' ? ossClaim(ctx, vol, secretName, subPath, readOnly) : s3Claim(ctx, vol, secretName, subPath, readOnly);
     out.objects.push(...claim.objects);
     out.podVolumes.push({ name, persistentVolumeClaim: { claimName: claim.claimName } });
   }
   ctx.sandbox.volumes.forEach((vol, i) => {
-    if (vol.kind === 'ossfs' && !secretOf.has(vol.name)) {
+    if (isBucket(vol) && !secretOf.has(vol.name)) {
       ctx.note(`spec.volumes[${i}]`, 'not mounted by any container; no PersistentVolume rendered');
     }
   });
+}
+
+function isBucket(vol: Volume): vol is BucketVolume {
+  return vol.kind === 'ossfs' || vol.kind === 's3';
 }
 
 function volumeMount(name: string, mountPath: string, subPath: string | undefined, readOnly: boolean): IVolumeMount {
   return { name, mountPath, ...(subPath ? { subPath } : {}), ...(readOnly ? { readOnly: true } : {}) };
 }
 
-function volumeSource(ctx: SandboxContext, vol: Exclude<Volume, OssfsVolume>, path: string, objects: KubernetesObject[]): Omit<IVolume, 'name'> {
+function volumeSource(ctx: SandboxContext, vol: Exclude<Volume, BucketVolume>, path: string, objects: KubernetesObject[]): Omit<IVolume, 'name'> {
   switch (vol.kind) {
     case 'tmpfs':
       return { emptyDir: { medium: 'Memory', sizeLimit: bytesQuantity(vol.sizeBytes) } };

@@ -1,3 +1,4 @@
+import type { Volume, VolumeMount } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
 import type { PlanStep } from '../plan/steps.js';
@@ -9,11 +10,19 @@ export interface GcAction {
 }
 
 /**
- * One storage backend (tmpfs, pvc, host, ossfs). Every function gets only the mounts of its own kind.
+ * One storage backend (tmpfs, pvc, host, ossfs, ...). Every function gets only the mounts of its own kind.
  * Order during apply: preflight (all containers, before any change) → prepare (right before each
  * `docker create`) → the generic verify against `docker inspect` → on failure release.
  */
 export interface VolumeBackend {
+  /** Key of the shared host mount a volume mount uses (labels its users; part of the config hash); none for Docker-held kinds. */
+  mountKey?(vol: Volume, vm: VolumeMount): string;
+  /** The engine must see this host's filesystem (refused on a remote engine). */
+  needsEngineHost(ctx: BackendContext, m: DesiredMount): boolean;
+  /** The plan depends on the engine's API version. */
+  needsApiVersion?(m: DesiredMount): boolean;
+  /** A converged apply may be recorded for the fast no-op (false when it depends on the environment or a live daemon). */
+  recordable: boolean;
   /** Checks that can fail on bad input or host state; no side effects. Throws SbxError (or SbxErrors). */
   preflight(ctx: BackendContext, mounts: { m: DesiredMount; dc: DesiredContainer }[]): Promise<void>;
   /** Docker volumes to create before any container (plan steps, so --dry-run shows them and rollback undoes them). */
@@ -22,9 +31,13 @@ export interface VolumeBackend {
   planned(ctx: BackendContext, m: DesiredMount, dc: DesiredContainer): PreparedMount;
   /** Re-check and make the source bindable, right before the container is created. */
   prepare(ctx: BackendContext, m: DesiredMount, dc: DesiredContainer): Promise<PreparedMount>;
+  /** A running container's mount whose host side died and can be repaired in place (repair-mounts); no side effects. */
+  needsRepair?(ctx: BackendContext, m: PreparedMount): Promise<boolean>;
+  /** Make a mount that needsRepair() named work again for the running containers that use it. */
+  repair?(ctx: BackendContext, m: DesiredMount): Promise<void>;
   /** Undo prepare() for mounts whose container was not created (rollback). Never throws. */
   release(ctx: BackendContext, mounts: PreparedMount[]): Promise<void>;
-  /** Containers are gone: free what they held (read from their labels). Caller holds the ossfs key locks. */
+  /** Containers are gone: free what they held (read from their labels). Caller holds the locks of their mount keys (mountLockNames). */
   afterRemove(ctx: BackendContext, resources: ContainerResources[]): Promise<void>;
   /** `sbx gc`: host-side leftovers no container references. */
   sweep(ctx: BackendContext, dryRun: boolean): Promise<GcAction[]>;

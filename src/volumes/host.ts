@@ -10,6 +10,8 @@ import type { PreparedMount } from './types.js';
 
 /** A host directory under an allowed prefix, pinned and bound through a private staging path. */
 export const hostBackend: VolumeBackend = {
+  needsEngineHost: () => true,
+  recordable: true,
   async preflight(ctx, mounts) {
     const list = loadAllowList();
     for (const e of list.missing) ctx.warn(`allowed host path ${e} (${list.source}) does not exist; it admits nothing`);

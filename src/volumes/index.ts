@@ -1,24 +1,26 @@
 import { engineEndpoint, isLocalEndpoint } from '../docker/endpoint.js';
 import { SbxError, SbxErrors } from '../errors.js';
-import type { Volume } from '../manifest/model.js';
+import type { Volume, VolumeMount } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount, DesiredSandbox } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
 import type { MountProvider, PlanStep } from '../plan/steps.js';
 import type { GcAction, VolumeBackend } from './backend.js';
 import { hostBackend } from './host.js';
-import { ossfsBackend } from './ossfs/index.js';
-import { engineHasVolumeSubpath, pvcBackend } from './pvc.js';
+import { ossfsBackend } from './ossfs.js';
+import { pvcBackend } from './pvc.js';
+import { s3Backend } from './s3.js';
 import { tmpfsBackend } from './tmpfs.js';
 import type { BackendContext, PreparedMount } from './types.js';
 import { verifyMountSources } from './verify.js';
 
-export { ossfsKeyFor } from './ossfs/index.js';
+export { mountLockNames } from './mount-lock.js';
 
 const BACKENDS: Record<Volume['kind'], VolumeBackend> = {
   tmpfs: tmpfsBackend,
   pvc: pvcBackend,
   host: hostBackend,
   ossfs: ossfsBackend,
+  s3: s3Backend,
 };
 const ORDER = Object.keys(BACKENDS) as Volume['kind'][];
 
@@ -39,10 +41,23 @@ export async function preflight(ctx: BackendContext, _desired: DesiredSandbox, c
   if (errors.length) throw new SbxErrors(errors);
 }
 
-/** Backends that give the engine a path on this host: host, ossfs, and pvc's Mountpoint fallback for sub_path. */
 function needsEngineHost(ctx: BackendContext, m: DesiredMount): boolean {
-  if (m.volume.kind === 'host' || m.volume.kind === 'ossfs') return true;
-  return m.volume.kind === 'pvc' && m.mount.subPath !== undefined && !engineHasVolumeSubpath(ctx);
+  return BACKENDS[m.volume.kind].needsEngineHost(ctx, m);
+}
+
+/** The key of the shared host mount a volume mount uses, if its backend has one. */
+export function mountKeyFor(vol: Volume, vm: VolumeMount): string | undefined {
+  return BACKENDS[vol.kind].mountKey?.(vol, vm);
+}
+
+/** Whether a converged apply of these volumes may be recorded for the fast no-op. */
+export function mayRecordApplied(volumes: Volume[]): boolean {
+  return volumes.every((v) => BACKENDS[v.kind].recordable);
+}
+
+/** Whether planning these containers needs the engine's API version. */
+export function needsApiVersion(containers: DesiredContainer[]): boolean {
+  return containers.some((dc) => dc.mounts.some((m) => BACKENDS[m.volume.kind].needsApiVersion?.(m) ?? false));
 }
 
 async function refuseHostPathsOnRemoteEngine(ctx: BackendContext, containers: DesiredContainer[]): Promise<void> {
@@ -95,8 +110,40 @@ export function createMountProvider(ctx: BackendContext, desired: DesiredSandbox
       await releasePrepared(ctx, prepared.get(container) ?? []);
       prepared.delete(container);
     },
+    async repair(container, mounts) {
+      const dc = desired.containers.find((c) => c.dockerName === container);
+      if (!dc) throw new Error(`no container ${container} in the plan`);
+      for (const pm of mounts) {
+        const m = dc.mounts.find((x) => x.mount.mountPath === pm.mount.target);
+        if (m) await BACKENDS[m.volume.kind].repair?.(ctx, m);
+      }
+    },
     afterRemove: (resources) => releaseContainerResources(ctx, resources),
   };
+}
+
+/** repair-mounts steps for running containers whose host-held mounts died (a killed FUSE daemon). */
+export async function repairSteps(ctx: BackendContext, containers: DesiredContainer[]): Promise<PlanStep[]> {
+  const out: PlanStep[] = [];
+  for (const dc of containers) {
+    const broken: PreparedMount[] = [];
+    for (const m of dc.mounts) {
+      const backend = BACKENDS[m.volume.kind];
+      if (!backend.needsRepair) continue;
+      const pm = backend.planned(ctx, m, dc);
+      if (await backend.needsRepair(ctx, pm)) broken.push(pm);
+    }
+    if (!broken.length) continue;
+    out.push({
+      action: 'repair',
+      resource: `mounts of ${dc.name}`,
+      cause: 'dead FUSE endpoint',
+      phase: 'prepare',
+      run: [{ kind: 'repair-mounts', container: dc.dockerName, mounts: broken }],
+      undo: [],
+    });
+  }
+  return out;
 }
 
 async function releasePrepared(ctx: BackendContext, mounts: PreparedMount[]): Promise<void> {
@@ -106,9 +153,9 @@ async function releasePrepared(ctx: BackendContext, mounts: PreparedMount[]): Pr
   }
 }
 
-/** Host-side resources of removed containers: staging binds go, ossfs mounts no container uses are unmounted. Caller holds the ossfs key locks. */
+/** Host-side resources of removed containers: staging binds go, shared mounts no container uses are unmounted. Caller holds the mount key locks. */
 export async function releaseContainerResources(ctx: BackendContext, resources: ContainerResources[]): Promise<void> {
-  if (!resources.some((r) => r.stagedMounts.length || r.ossfsKeys.length)) return;
+  if (!resources.some((r) => r.stagedMounts.length || r.mountKeys.length)) return;
   for (const kind of ORDER) await BACKENDS[kind].afterRemove(ctx, resources);
 }
 

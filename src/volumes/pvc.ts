@@ -15,6 +15,10 @@ import type { BackendContext, PreparedMount } from './types.js';
  * a staging path like a host directory.
  */
 export const pvcBackend: VolumeBackend = {
+  // Only the Mountpoint fallback for a sub_path (no volume-subpath on the engine) hands the engine a host path.
+  needsEngineHost: (ctx, m) => m.mount.subPath !== undefined && !engineHasVolumeSubpath(ctx),
+  needsApiVersion: (m) => m.mount.subPath !== undefined,
+  recordable: true,
   async preflight(ctx, mounts) {
     const state = await stateFor(ctx, mounts.map(({ m }) => claimOf(m)));
     const errors = new Map<string, SbxError>();

@@ -14,6 +14,8 @@ export function tmpfsMount(m: DesiredMount): PreparedMount {
 
 /** The Docker volume itself is a plan step (create-volume), so the backend has nothing host-side to do. */
 export const tmpfsBackend: VolumeBackend = {
+  needsEngineHost: () => false,
+  recordable: true,
   preflight: async () => undefined,
   planned: (_ctx, m) => tmpfsMount(m),
   prepare: async (_ctx, m) => tmpfsMount(m),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SBX } from '../helpers/cli.js';
 import { STATE_DIR, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
-import { BUCKET, mountDirOf, ossfsKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
+import { BUCKET, containerId, killFuseDaemon, mountDirOf, mountKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
 
 let o: OssfsEnv;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,15 +30,6 @@ function sampleCommandLines() {
 
 async function privateFiles(): Promise<string[]> {
   return readdir(path.join(STATE_DIR, 'private'), { recursive: true }).catch(() => []);
-}
-
-/** Kill the FUSE daemon (s3fs under the doubles) serving dir; the mount stays as a dead endpoint. */
-async function killFuseDaemon(dir: string): Promise<void> {
-  const { stdout } = await execa('pgrep', ['-f', `s3fs .* ${dir}( |$)`], { reject: false });
-  const pids = stdout.split('\n').filter(Boolean);
-  expect(pids.length).toBeGreaterThan(0);
-  for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
-  await sleep(300);
 }
 
 async function expectNothingLeft(name: string): Promise<void> {
@@ -96,25 +87,36 @@ describe('ossfs failures and recovery', () => {
     expect(ossfsMounts()).toEqual([]);
   });
 
-  it('a killed FUSE daemon is remounted by the next apply and swept by gc', async () => {
+  it('a killed FUSE daemon is remounted by the next apply, and by gc, into the containers already running', async () => {
     const vol = { d: { path: 'dead' } };
     await sbxE2E(['apply', '-f', ossfsManifest(o.s3, 'oss-dead-a', vol, { app: [{ volume: 'd', at: '/d' }] })], { env: o.env });
-    const [key] = await ossfsKeysOf('oss-dead-a');
+    const [key] = await mountKeysOf('oss-dead-a');
     const dir = mountDirOf(key);
+    const runningA = await containerId('oss-dead-a', 'app');
     await killFuseDaemon(dir);
     expect((await sh('oss-dead-a', 'app', 'ls /d')).stderr).toMatch(/not connected/i);
 
     const b = await sbxE2E(['apply', '-f', ossfsManifest(o.s3, 'oss-dead-b', vol, { app: [{ volume: 'd', at: '/d' }] })], { env: o.env });
     expect(b.exitCode, b.stderr).toBe(0);
-    expect(ossfsMounts()).toEqual([dir]);
+    // The fresh mount sits on the dead one, which the running container's bind hangs on.
+    expect(ossfsMounts()).toEqual([dir, dir]);
     expect((await sh('oss-dead-b', 'app', 'echo revived > /d/f && cat /d/f')).stdout.trim()).toBe('revived');
     expect(await o.s3.getObject(BUCKET, 'dead/f')).toBe('revived\n');
+    expect(await containerId('oss-dead-a', 'app')).toBe(runningA);
+    expect((await sh('oss-dead-a', 'app', 'cat /d/f && echo from-a > /d/a')).stdout.trim()).toBe('revived');
+    expect(await o.s3.getObject(BUCKET, 'dead/a')).toBe('from-a\n');
 
     await killFuseDaemon(dir);
+    expect((await sh('oss-dead-b', 'app', 'ls /d')).stderr).toMatch(/not connected/i);
     const gc = await sbxE2E(['gc'], { env: o.env });
     expect(gc.exitCode, gc.stderr).toBe(0);
-    expect(gc.stdout + gc.stderr).toMatch(/dead FUSE endpoint/);
-    expect(ossfsMounts()).toEqual([]);
+    expect(gc.stdout + gc.stderr).toMatch(/dead FUSE endpoint .*mounted again for its 2 user\(s\)/);
+    expect(ossfsMounts()).toEqual([dir, dir, dir]);
+    for (const name of ['oss-dead-a', 'oss-dead-b']) {
+      expect((await sh(name, 'app', `cat /d/f && echo gc > /d/${name}`)).stdout.trim()).toBe('revived');
+      expect(await o.s3.getObject(BUCKET, `dead/${name}`)).toBe('gc\n');
+    }
+    expect(await containerId('oss-dead-a', 'app')).toBe(runningA);
 
     await sbxE2E(['delete', sid('oss-dead-a'), sid('oss-dead-b')], { env: o.env });
     expect(ossfsMounts()).toEqual([]);

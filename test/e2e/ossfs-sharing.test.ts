@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sbxE2E, sid } from '../helpers/e2e.js';
-import { BUCKET, mountDirOf, ossfsKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
+import { BUCKET, mountDirOf, mountKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
 
 let o: OssfsEnv;
 const apply = async (file: string, env: Record<string, string> = {}) => {
@@ -29,8 +29,8 @@ describe('ossfs volumes shared through one FUSE mount', () => {
     await apply(ossfsManifest(o.s3, 'oss-a', vol, { app: [{ volume: 'shared', at: '/mnt/shared' }] }));
     await apply(ossfsManifest(o.s3, 'oss-b', vol, { app: [{ volume: 'shared', at: '/mnt/shared', read_only: true }] }));
 
-    const [key] = await ossfsKeysOf('oss-a');
-    expect(await ossfsKeysOf('oss-b')).toEqual([key]);
+    const [key] = await mountKeysOf('oss-a');
+    expect(await mountKeysOf('oss-b')).toEqual([key]);
     expect(ossfsMounts()).toEqual([mountDirOf(key)]);
 
     expect((await sh('oss-a', 'app', 'echo written-in-a > /mnt/shared/note.txt')).exitCode).toBe(0);
@@ -56,7 +56,7 @@ describe('ossfs volumes shared through one FUSE mount', () => {
       { one: [{ volume: 'first', at: '/a' }, { volume: 'second', at: '/b' }], two: [{ volume: 'second', at: '/c' }] },
     );
     await apply(file);
-    const keys = await ossfsKeysOf('oss-twice');
+    const keys = await mountKeysOf('oss-twice');
     expect(keys).toHaveLength(1);
     expect(ossfsMounts()).toEqual([mountDirOf(keys[0])]);
     expect((await sh('oss-twice', 'one', 'echo 1 > /a/f && cat /b/f')).stdout.trim()).toBe('1');
@@ -74,7 +74,7 @@ describe('ossfs volumes shared through one FUSE mount', () => {
       { job: [{ volume: 'data', at: '/in', sub_path: 'r1/input' }, { volume: 'data', at: '/out', sub_path: 'r1/output' }, { volume: 'data', at: '/all' }] },
     );
     await apply(file);
-    const keys = await ossfsKeysOf('oss-subs');
+    const keys = await mountKeysOf('oss-subs');
     expect(keys).toHaveLength(3);
     expect(ossfsMounts().sort()).toEqual(keys.map(mountDirOf).sort());
 
@@ -91,9 +91,9 @@ describe('ossfs volumes shared through one FUSE mount', () => {
   it('re-applying with another sub_path moves the container to a new mount and unmounts the old one', async () => {
     const manifest = (sub: string) => ossfsManifest(o.s3, 'oss-move', { d: { path: 'move' } }, { app: [{ volume: 'd', at: '/d', sub_path: sub }] });
     await apply(manifest('one'));
-    const [before] = await ossfsKeysOf('oss-move');
+    const [before] = await mountKeysOf('oss-move');
     await apply(manifest('two'));
-    const [after] = await ossfsKeysOf('oss-move');
+    const [after] = await mountKeysOf('oss-move');
     expect(after).not.toBe(before);
     expect(ossfsMounts()).toEqual([mountDirOf(after)]);
     expect(existsSync(mountDirOf(before))).toBe(false);
@@ -108,8 +108,8 @@ describe('ossfs volumes shared through one FUSE mount', () => {
     const vol = (id?: string) => ({ d: { path: 'keyed', ...(id ? { access_key_id: id, access_key_secret: o.secret } : {}) } });
     await apply(ossfsManifest(o.s3, 'oss-k1', vol(), { app: [{ volume: 'd', at: '/d' }] }));
     await apply(ossfsManifest(o.s3, 'oss-k2', vol('SECOND-KEY'), { app: [{ volume: 'd', at: '/d' }] }));
-    const [k1] = await ossfsKeysOf('oss-k1');
-    const [k2] = await ossfsKeysOf('oss-k2');
+    const [k1] = await mountKeysOf('oss-k1');
+    const [k2] = await mountKeysOf('oss-k2');
     expect(k1).not.toBe(k2);
     expect(ossfsMounts().sort()).toEqual([mountDirOf(k1), mountDirOf(k2)].sort());
 
@@ -142,7 +142,7 @@ describe('ossfs volumes shared through one FUSE mount', () => {
     try {
       const applied = await Promise.all(files.map((f) => sbxE2E(['apply', '-f', f], { env: o.env })));
       for (const r of applied) expect(r.exitCode, r.stderr).toBe(0);
-      const keys = new Set((await Promise.all(names.map(ossfsKeysOf))).flat());
+      const keys = new Set((await Promise.all(names.map(mountKeysOf))).flat());
       expect(keys.size).toBe(1);
       expect(ossfsMounts()).toEqual([mountDirOf([...keys][0])]);
 

@@ -1,5 +1,7 @@
 /** Shared setup of the ossfs e2e files: an S3 emulator, the ossfs test doubles, manifests, mount inspection. */
+import { execa } from 'execa';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { L } from '../../src/labels.js';
 import { ROOT } from '../helpers/cli.js';
 import { STATE_DIR, TEST_IMAGE, docker, dockerResult, mountsUnder, sandboxLabel, sid, writeManifest } from '../helpers/e2e.js';
@@ -70,15 +72,29 @@ export function ossfsMounts(): string[] {
 }
 
 /** Mount keys the sandbox's containers are labelled with. */
-export async function ossfsKeysOf(name: string): Promise<string[]> {
+export async function mountKeysOf(name: string): Promise<string[]> {
   const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${sandboxLabel(sid(name))}`])).split('\n').filter(Boolean);
   if (!ids.length) return [];
-  const labels = (await docker(['inspect', '--format', `{{index .Config.Labels "${L.ossfsKeys}"}}`, ...ids])).split('\n');
+  const labels = (await docker(['inspect', '--format', `{{index .Config.Labels "${L.mountKeys}"}}`, ...ids])).split('\n');
   return [...new Set(labels.filter((l) => l.trim()).flatMap((l) => JSON.parse(l) as string[]))].sort();
 }
 
 export function mountDirOf(key: string): string {
   return path.join(OSSFS_ROOT, key);
+}
+
+/** Kill the FUSE daemon (s3fs, also under the ossfs doubles) serving dir, or a remount bound onto it; the mount stays as a dead endpoint. */
+export async function killFuseDaemon(dir: string): Promise<void> {
+  const { stdout } = await execa('pgrep', ['-f', `s3fs .* ${dir}(\\.remount)?( |$)`], { reject: false });
+  const pids = stdout.split('\n').filter(Boolean);
+  expect(pids.length).toBeGreaterThan(0);
+  for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+/** The id of a sandbox container (found by its labels). */
+export async function containerId(name: string, container: string): Promise<string> {
+  return docker(['ps', '-q', '--no-trunc', '--filter', `label=${sandboxLabel(sid(name))}`, '--filter', `label=${L.container}=${container}`]);
 }
 
 /** Run a shell command in a sandbox container (found by its labels). */

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../helpers/cli.js';
 import { RUN, TEST_IMAGE, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
 import { expectExit } from '../helpers/sandbox-e2e.js';
-import type { S3Server } from '../helpers/s3.js';
+import { S3_KEY_ID, type S3Server } from '../helpers/s3.js';
 import { BUCKET, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
 import { hostDir, testVolume } from './pvc-host-helpers.js';
 
@@ -70,7 +70,7 @@ function executed(stderr: string): string[] {
 describe.sequential('every example manifest: --dry-run lists exactly the docker commands apply runs', () => {
   it.each(EXAMPLES)('%s', async (file) => {
     const docs = parseAllDocuments(forThisRun(readFileSync(path.join(ROOT, 'manifests', file), 'utf8'), ossfs.s3)).map((d) => d.toJS());
-    const env = { ...ossfs.env, SBX_ALLOWED_HOST_PATHS: allowed };
+    const env = { ...ossfs.env, AWS_ACCESS_KEY_ID: S3_KEY_ID, AWS_SECRET_ACCESS_KEY: ossfs.secret, SBX_ALLOWED_HOST_PATHS: allowed };
     const ids: string[] = [];
     try {
       for (const doc of docs) {

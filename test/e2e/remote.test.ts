@@ -56,6 +56,7 @@ describe('remote engine (DOCKER_HOST over TCP)', () => {
   test.each([
     ['host', { name: 'v', host: { path: '/' } }, { name: 'v', mount_path: '/v' }],
     ['ossfs', { name: 'v', ossfs: { bucket: 'remote-bucket', endpoint: 'oss.example.com', access_key_id: 'AK', access_key_secret: 'SK' } }, { name: 'v', mount_path: '/v' }],
+    ['s3', { name: 'v', s3: { bucket: 'remote-bucket', endpoint: 's3.example.com', access_key_id: 'AK', access_key_secret: 'SK' } }, { name: 'v', mount_path: '/v' }],
     ['pvc with sub_path', { name: 'v', pvc: { claim_name: 'remote-claim' } }, { name: 'v', mount_path: '/v', sub_path: 'a/b' }],
   ])('%s is refused before anything is created', async (kind, volume, mount) => {
     const name = `remote-no-${kind.split(' ')[0]}`;

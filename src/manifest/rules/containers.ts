@@ -116,7 +116,7 @@ function checkMounts(
     const subPath = str(m.sub_path);
     if (subPath !== undefined) {
       for (const problem of subPathProblems(subPath)) issues.add([...p, 'sub_path'], `sub_path ${problem}`);
-      if (backend === 'ephemeral_storage') issues.add([...p, 'sub_path'], `sub_path is not supported for tmpfs volume ${name}`, 'sub_path works with pvc, host and ossfs volumes');
+      if (backend === 'ephemeral_storage') issues.add([...p, 'sub_path'], `sub_path is not supported for tmpfs volume ${name}`, 'sub_path works with pvc, host, ossfs and s3 volumes');
     }
   });
   arr(c.tmpfs).forEach((raw, i) => {

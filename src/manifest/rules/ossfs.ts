@@ -1,17 +1,44 @@
 import type { Segment } from '../field-path.js';
 import type { IssueList, PendingWarning } from '../issues.js';
 import { arr, has, str, type Obj } from '../loose.js';
-import { mountOptionProblems } from '../mount-options.js';
+import { mountOptionProblems, type MountTool } from '../mount-options.js';
 
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Characters that must never reach a mount command line or config file. */
 const UNSAFE = /[;|&$`<>'"()\\\n\r\0\s]/;
 
+/** What differs between the bucket kinds' manifest checks. */
+export interface BucketFlavour {
+  bucket: RegExp;
+  bucketChars: string;
+  regionExample: string;
+  /** Credentials' provider name and the variables used when the manifest has none. */
+  provider: string;
+  idVar: string;
+  secretVar: string;
+  tool: (o: Obj) => MountTool;
+}
+
+const OSSFS: BucketFlavour = {
+  bucket: BUCKET,
+  bucketChars: 'a-z, 0-9 and "-"',
+  regionExample: 'cn-hangzhou',
+  provider: 'OSS',
+  idVar: 'OSS_ACCESS_KEY_ID',
+  secretVar: 'OSS_ACCESS_KEY_SECRET',
+  tool: (o) => (str(o.version) === '1.0' ? 'ossfs 1.0' : 'ossfs 2.0'),
+};
+
 export function checkOssfs(o: Obj, at: Segment[], issues: IssueList, warnings: PendingWarning[]): void {
+  checkBucket(o, at, issues, warnings, OSSFS);
+}
+
+/** Bucket, endpoint, path, region, options (with the tool's allow-list) and credentials of a bucket volume. */
+export function checkBucket(o: Obj, at: Segment[], issues: IssueList, warnings: PendingWarning[], f: BucketFlavour): void {
   const bucket = str(o.bucket);
-  if (bucket !== undefined && !BUCKET.test(bucket)) {
-    issues.add([...at, 'bucket'], 'invalid bucket name (3-63 of a-z, 0-9 and "-", starting and ending with a letter or digit)');
+  if (bucket !== undefined && !f.bucket.test(bucket)) {
+    issues.add([...at, 'bucket'], `invalid bucket name (3-63 of ${f.bucketChars}, starting and ending with a letter or digit)`);
   }
   const endpoint = str(o.endpoint);
   if (endpoint !== undefined) {
@@ -30,8 +57,8 @@ export function checkOssfs(o: Obj, at: Segment[], issues: IssueList, warnings: P
     else if (parts.some((p) => p === '' || p === '.' || p === '..')) issues.add([...at, 'path'], 'bucket path must be clean (no ".", ".." or "//")');
   }
   const region = str(o.region);
-  if (region !== undefined && !REGION.test(region)) issues.add([...at, 'region'], 'invalid region (e.g. cn-hangzhou)');
-  const tool = str(o.version) === '1.0' ? 'ossfs 1.0' : 'ossfs 2.0';
+  if (region !== undefined && !REGION.test(region)) issues.add([...at, 'region'], `invalid region (e.g. ${f.regionExample})`);
+  const tool = f.tool(o);
   arr(o.options).forEach((raw, i) => {
     const entry = str(raw);
     if (entry === undefined) return;
@@ -39,10 +66,10 @@ export function checkOssfs(o: Obj, at: Segment[], issues: IssueList, warnings: P
       issues.add([...at, 'options', i], option === entry.trim() ? `option ${problem}` : `option "${option}" ${problem}`);
     }
   });
-  checkCredentials(o, at, issues, warnings);
+  checkCredentials(o, at, issues, warnings, f);
 }
 
-function checkCredentials(o: Obj, at: Segment[], issues: IssueList, warnings: PendingWarning[]): void {
+function checkCredentials(o: Obj, at: Segment[], issues: IssueList, warnings: PendingWarning[], f: BucketFlavour): void {
   const fields = ['access_key_id', 'access_key_secret'] as const;
   const present = fields.filter((f) => has(o, f));
   for (const f of present) {
@@ -53,12 +80,12 @@ function checkCredentials(o: Obj, at: Segment[], issues: IssueList, warnings: Pe
   }
   if (present.length === 1) {
     const missing = fields.find((f) => !present.includes(f))!;
-    issues.add([...at, missing], `${missing} is required when ${present[0]} is given`, 'give both inline credentials, or neither to use OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET');
+    issues.add([...at, missing], `${missing} is required when ${present[0]} is given`, `give both inline credentials, or neither to use ${f.idVar}/${f.secretVar}`);
   }
   if (present.length > 0) {
     warnings.push({
       path: [...at, present[0]],
-      message: 'inline OSS credentials in the manifest; prefer OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET in the environment',
+      message: `inline ${f.provider} credentials in the manifest; prefer ${f.idVar} and ${f.secretVar} in the environment`,
     });
   }
 }

@@ -4,8 +4,9 @@ import { isQuantityValue, parseQuantity } from '../quantity.js';
 import { checkName, DOCKER_VOLUME_NAME } from './names.js';
 import { absolutePathProblems } from './paths.js';
 import { checkOssfs } from './ossfs.js';
+import { checkS3 } from './s3.js';
 
-export const BACKENDS = ['ephemeral_storage', 'pvc', 'host', 'ossfs'] as const;
+export const BACKENDS = ['ephemeral_storage', 'pvc', 'host', 'ossfs', 's3'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export function backendsOf(volume: Obj): Backend[] {
@@ -31,7 +32,7 @@ export function checkVolumes(spec: Obj, issues: IssueList, warnings: PendingWarn
     const unknownKeys = Object.keys(v).some((k) => k !== 'name' && !(BACKENDS as readonly string[]).includes(k));
     if (backends.length === 0) {
       // A misspelt backend (emptyDir, hostPath...) is already reported as an unknown field.
-      if (!unknownKeys) issues.add(at, `volume ${label} needs exactly one backend: ephemeral_storage, pvc, host or ossfs`);
+      if (!unknownKeys) issues.add(at, `volume ${label} needs exactly one backend: ephemeral_storage, pvc, host, ossfs or s3`);
       return;
     }
     if (backends.length > 1) {
@@ -52,9 +53,12 @@ export function checkVolumes(spec: Obj, issues: IssueList, warnings: PendingWarn
     } else if (backend === 'host') {
       const p = str(obj(v.host)?.path);
       if (p !== undefined) for (const problem of absolutePathProblems(p)) issues.add([...at, 'host', 'path'], `host path ${problem}`);
-    } else {
+    } else if (backend === 'ossfs') {
       const o = obj(v.ossfs);
       if (o) checkOssfs(o, [...at, 'ossfs'], issues, warnings);
+    } else {
+      const o = obj(v.s3);
+      if (o) checkS3(o, [...at, 's3'], issues, warnings);
     }
   });
   return byName;

@@ -87,7 +87,7 @@ describe('reconcile', () => {
 
   it.each([
     ['a staging bind', L.stagedMounts, '["/var/lib/sbx/staging/demo/writer/0"]'],
-    ['an ossfs mount', L.ossfsKeys, '["0123456789abcdef0123"]'],
+    ['an ossfs mount', L.mountKeys, '["0123456789abcdef0123"]'],
   ])('a stopped container holding %s is recreated, not started: the host-side mount may be gone', (_what, label, value) => {
     const d = desiredSandbox(sandbox(), opts);
     const obs = observedAfter(d);
@@ -101,7 +101,7 @@ describe('reconcile', () => {
       'remove-container:sbx-demo..writer.old-r2',
     ]);
     expect(plan.steps[1].cause).toBe('container is exited and its host-side mounts are prepared again');
-    expect(plan.steps[2]).toMatchObject({ resources: { [label === L.ossfsKeys ? 'ossfsKeys' : 'stagedMounts']: JSON.parse(value) } });
+    expect(plan.steps[2]).toMatchObject({ resources: { [label === L.mountKeys ? 'mountKeys' : 'stagedMounts']: JSON.parse(value) } });
   });
 
   it('a dead infra container forces every container to be recreated (they lost its network namespace)', () => {
@@ -125,9 +125,9 @@ describe('reconcile', () => {
       volumes: [{ kind: 'ossfs', name: 'b', bucket: 'bk', endpoint: 'https://e', prefix: 'p', version: '2.0', options: [] }],
       containers: [container('app', { volumeMounts: [{ name: 'b', mountPath: '/mnt', readOnly: false }] })],
     });
-    const a = desiredSandbox(sb, { ...opts, ossfsKey: () => 'k1' });
-    const b = desiredSandbox(sb, { ...opts, ossfsKey: () => 'k2' });
-    expect(a.containers[0].labels[`${L.ossfsUser}.k1`]).toBe('1');
+    const a = desiredSandbox(sb, { ...opts, mountKey: () => 'k1' });
+    const b = desiredSandbox(sb, { ...opts, mountKey: () => 'k2' });
+    expect(a.containers[0].labels[`${L.mountUser}.k1`]).toBe('1');
     expect(a.containers[0].hash).not.toBe(b.containers[0].hash);
   });
 });

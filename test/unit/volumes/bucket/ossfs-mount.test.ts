@@ -4,16 +4,16 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDocker } from '../../helpers/fake-docker.js';
-import { SbxError } from '../../../src/errors.js';
-import type { DesiredContainer } from '../../../src/plan/desired.js';
-import { resolveCredentials } from '../../../src/volumes/ossfs/credentials.js';
-import { ossfsBackend } from '../../../src/volumes/ossfs/index.js';
-import { mountOssfs } from '../../../src/volumes/ossfs/mount.js';
-import { readMountTable } from '../../../src/volumes/ossfs/mountinfo.js';
-import type { BackendContext } from '../../../src/volumes/types.js';
-import { ROOT } from '../../helpers/cli.js';
-import { S3_KEY_ID, startS3, type S3Server } from '../../helpers/s3.js';
+import { FakeDocker } from '../../../helpers/fake-docker.js';
+import { SbxError } from '../../../../src/errors.js';
+import type { DesiredContainer } from '../../../../src/plan/desired.js';
+import { mountBucket } from '../../../../src/volumes/bucket/mount.js';
+import { ossfs1Adapter, ossfsKind, resolveCredentials } from '../../../../src/volumes/bucket/ossfs-adapters.js';
+import { ossfsBackend } from '../../../../src/volumes/ossfs.js';
+import { readMountTable } from '../../../../src/volumes/bucket/mountinfo.js';
+import type { BackendContext } from '../../../../src/volumes/types.js';
+import { ROOT } from '../../../helpers/cli.js';
+import { S3_KEY_ID, startS3, type S3Server } from '../../../helpers/s3.js';
 import { inlineCredentials, ossfsMount, ossfsVolume } from './ossfs-fixtures.js';
 
 const canFuse = process.getuid?.() === 0 && existsSync('/dev/fuse') && existsSync('/usr/bin/s3fs');
@@ -33,8 +33,10 @@ const fakeDocker = new FakeDocker((args) => {
   return { stdout: (users.get(key) ?? []).join('\n') };
 });
 
+/** One apply's context: every call of a test shares it, as the calls of one apply do. */
+const memo = new Map<string, unknown>();
 function ctx(): BackendContext {
-  return { docker: fakeDocker, sandboxId: 'unit', stateDir, log: (l) => logs.push(l), warn: (l) => logs.push(`warning: ${l}`), apiVersion: '1.41', nonce: 'a1b2c3d4', memo: new Map() };
+  return { docker: fakeDocker, sandboxId: 'unit', stateDir, log: (l) => logs.push(l), warn: (l) => logs.push(`warning: ${l}`), apiVersion: '1.41', nonce: 'a1b2c3d4', memo };
 }
 
 function volume(over: Parameters<typeof ossfsVolume>[0] = {}) {
@@ -84,7 +86,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
       const m = ossfsMount(volume({ version }), { subPath: `v${version}` });
       const prepared = await ossfsBackend.prepare(ctx(), m, dc);
       const dir = prepared.mount.source;
-      expect(prepared).toMatchObject({ backend: 'ossfs', expectedSource: dir, ossfsKey: m.ossfsKey, displaySource: `oss://${BUCKET}/team/v${version}` });
+      expect(prepared).toMatchObject({ backend: 'ossfs', expectedSource: dir, mountKey: m.mountKey, displaySource: `oss://${BUCKET}/team/v${version}` });
       expect((await mountsUnder(stateDir)).map((x) => x.mountPoint)).toEqual([dir]);
 
       await writeFile(path.join(dir, 'hello.txt'), `hi from ${version}`);
@@ -106,16 +108,16 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     expect(await mountsUnder(stateDir)).toEqual(before);
     expect(b.mount.source).toBe(a.mount.source);
 
-    users.set(m.ossfsKey!, ['container-a', 'container-b']);
+    users.set(m.mountKey!, ['container-a', 'container-b']);
     await ossfsBackend.release(ctx(), [a, b]);
     expect(await mountsUnder(stateDir)).toHaveLength(1);
 
-    users.set(m.ossfsKey!, ['container-b']);
-    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], ossfsKeys: [m.ossfsKey!] }]);
+    users.set(m.mountKey!, ['container-b']);
+    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], mountKeys: [m.mountKey!] }]);
     expect(await mountsUnder(stateDir)).toHaveLength(1);
 
-    users.delete(m.ossfsKey!);
-    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], ossfsKeys: [m.ossfsKey!] }]);
+    users.delete(m.mountKey!);
+    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], mountKeys: [m.mountKey!] }]);
     expect(await mountsUnder(stateDir)).toEqual([]);
     expect(existsSync(a.mount.source)).toBe(false);
   });
@@ -137,7 +139,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
         const err = await expectMountFailure(ossfsBackend.prepare(ctx(), m, dc));
         expect(err.message).not.toContain(SECRET);
         expect(await mountsUnder(stateDir)).toEqual([]);
-        expect(existsSync(path.join(stateDir, 'ossfs', m.ossfsKey!))).toBe(false);
+        expect(existsSync(path.join(stateDir, 'ossfs', m.mountKey!))).toBe(false);
         expect(await privateFiles()).toEqual([]);
       }
     });
@@ -172,7 +174,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     const dir = path.join(stateDir, 'ossfs', 'hang');
     const t0 = Date.now();
     const err = await expectMountFailure(
-      mountOssfs({ vol, prefix: 'hang', key: 'hang', dir, stateDir, bin: fake, creds: resolveCredentials(vol), log: () => undefined, timeoutMs: 1_500 }),
+      mountBucket({ kind: ossfsKind, adapter: ossfs1Adapter, vol, prefix: 'hang', key: 'hang', dir, stateDir, bin: fake, creds: resolveCredentials(vol), log: () => undefined, timeoutMs: 1_500 }),
     );
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(err.message).toContain('did not finish within 1.5s');
@@ -187,9 +189,10 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     const err = await readdir(first.mount.source).catch((e: NodeJS.ErrnoException) => e.code);
     expect(err).toBe('ENOTCONN');
 
-    users.set(m.ossfsKey!, ['container-a']);
+    users.set(m.mountKey!, ['container-a']);
     await ossfsBackend.prepare(ctx(), m, dc);
-    expect(await mountsUnder(stateDir)).toHaveLength(1);
+    // The fresh mount is bound on top of the dead one, which running containers' binds hang on.
+    expect((await mountsUnder(stateDir)).map((x) => x.mountPoint)).toEqual([first.mount.source, first.mount.source]);
     await writeFile(path.join(first.mount.source, 'alive.txt'), 'yes');
     expect(await s3.getObject(BUCKET, 'dead/alive.txt')).toBe('yes');
   });
@@ -198,7 +201,7 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     const unused = await ossfsBackend.prepare(ctx(), ossfsMount(volume({ prefix: 'gc-unused' })), dc);
     const usedKey = ossfsMount(volume({ prefix: 'gc-used' }));
     const used = await ossfsBackend.prepare(ctx(), usedKey, dc);
-    users.set(usedKey.ossfsKey!, ['container-a']);
+    users.set(usedKey.mountKey!, ['container-a']);
     const deadKey = ossfsMount(volume({ version: '1.0', prefix: 'gc-dead' }));
     const dead = await ossfsBackend.prepare(ctx(), deadKey, dc);
     await killDaemonOf(dead.mount.source);
@@ -247,10 +250,10 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     expect(p).toEqual({
       backend: 'ossfs',
       volume: 'bucket',
-      mount: { type: 'bind', source: path.join(stateDir, 'ossfs', m.ossfsKey!), target: '/mnt/oss', readOnly: true },
+      mount: { type: 'bind', source: path.join(stateDir, 'ossfs', m.mountKey!), target: '/mnt/oss', readOnly: true, propagation: 'rslave' },
       displaySource: `oss://${BUCKET}/team/run-1`,
-      expectedSource: path.join(stateDir, 'ossfs', m.ossfsKey!),
-      ossfsKey: m.ossfsKey,
+      expectedSource: path.join(stateDir, 'ossfs', m.mountKey!),
+      mountKey: m.mountKey,
     });
     expect(JSON.stringify(p)).not.toContain(SECRET);
     expect(existsSync(p.mount.source)).toBe(false);

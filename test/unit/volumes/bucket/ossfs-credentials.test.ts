@@ -3,10 +3,11 @@ import { chmod, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SbxError } from '../../../src/errors.js';
-import { checkFuse, findOssfsBinary } from '../../../src/volumes/ossfs/binaries.js';
-import { resolveCredentials, withPrivateFile } from '../../../src/volumes/ossfs/credentials.js';
-import { ROOT } from '../../helpers/cli.js';
+import { SbxError } from '../../../../src/errors.js';
+import { checkFuse, findMountBinary } from '../../../../src/volumes/bucket/binaries.js';
+import { withPrivateFile } from '../../../../src/volumes/bucket/credentials.js';
+import { ossfs1Adapter, ossfs2Adapter, ossfsKind, resolveCredentials } from '../../../../src/volumes/bucket/ossfs-adapters.js';
+import { ROOT } from '../../../helpers/cli.js';
 import { inlineCredentials, ossfsVolume } from './ossfs-fixtures.js';
 
 function thrown(fn: () => unknown): SbxError {
@@ -45,13 +46,13 @@ describe('ossfs credentials', () => {
   it('hands out a 0600 file in a private 0700 directory and removes it afterwards, also on failure', async () => {
     const stateDir = await mkdtemp(path.join(os.tmpdir(), 'sbx-cred-'));
     let seen = '';
-    await withPrivateFile(stateDir, 'passwd', 'b:id:secret\n', async (file) => {
+    await withPrivateFile(stateDir, 'ossfs', 'passwd', 'b:id:secret\n', async (file) => {
       seen = file;
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect((await stat(path.dirname(file))).mode & 0o777).toBe(0o700);
     });
     expect(existsSync(seen)).toBe(false);
-    await expect(withPrivateFile(stateDir, 'passwd', 'x', async () => Promise.reject(new Error('mount failed')))).rejects.toThrow('mount failed');
+    await expect(withPrivateFile(stateDir, 'ossfs', 'passwd', 'x', async () => Promise.reject(new Error('mount failed')))).rejects.toThrow('mount failed');
     expect(await readdir(path.join(stateDir, 'private'))).toEqual([]);
   });
 });
@@ -59,17 +60,17 @@ describe('ossfs credentials', () => {
 describe('ossfs binaries', () => {
   it('finds ossfs / ossfs2 on PATH', async () => {
     const env = { PATH: `/nonexistent:${path.join(ROOT, 'test/bin')}` };
-    expect(await findOssfsBinary('1.0', env)).toBe(path.join(ROOT, 'test/bin/ossfs'));
-    expect(await findOssfsBinary('2.0', env)).toBe(path.join(ROOT, 'test/bin/ossfs2'));
+    expect(await findMountBinary(ossfs1Adapter, ossfsKind, env)).toBe(path.join(ROOT, 'test/bin/ossfs'));
+    expect(await findMountBinary(ossfs2Adapter, ossfsKind, env)).toBe(path.join(ROOT, 'test/bin/ossfs2'));
   });
 
   it('reports OSSFS_BINARY_NOT_FOUND for a missing or non-executable binary', async () => {
-    await expect(findOssfsBinary('2.0', { PATH: '/nonexistent' })).rejects.toMatchObject({ code: 'OSSFS_BINARY_NOT_FOUND', message: expect.stringContaining('ossfs2') });
+    await expect(findMountBinary(ossfs2Adapter, ossfsKind, { PATH: '/nonexistent' })).rejects.toMatchObject({ code: 'OSSFS_BINARY_NOT_FOUND', message: expect.stringContaining('ossfs2') });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sbx-bin-'));
     const file = path.join(dir, 'ossfs');
     await writeFile(file, '#!/bin/sh\n');
     await chmod(file, 0o644);
-    await expect(findOssfsBinary('1.0', { SBX_OSSFS_BIN: file, PATH: '' })).rejects.toMatchObject({ code: 'OSSFS_BINARY_NOT_FOUND' });
+    await expect(findMountBinary(ossfs1Adapter, ossfsKind, { SBX_OSSFS_BIN: file, PATH: '' })).rejects.toMatchObject({ code: 'OSSFS_BINARY_NOT_FOUND' });
   });
 
   it('reports FUSE_UNAVAILABLE without a FUSE device', async () => {

@@ -1,7 +1,7 @@
-import type { OssfsVolume } from '../../../src/manifest/model.js';
-import type { DesiredMount } from '../../../src/plan/desired.js';
-import { Secret } from '../../../src/secret.js';
-import { ossfsKeyFor } from '../../../src/volumes/ossfs/index.js';
+import type { OssfsVolume } from '../../../../src/manifest/model.js';
+import type { DesiredMount } from '../../../../src/plan/desired.js';
+import { Secret } from '../../../../src/secret.js';
+import { ossfsKeyFor } from '../../../../src/volumes/bucket/identity.js';
 
 export function ossfsVolume(over: Partial<OssfsVolume> = {}): OssfsVolume {
   return {
@@ -22,5 +22,5 @@ export function inlineCredentials(id: string, secret: string): Pick<OssfsVolume,
 
 export function ossfsMount(vol: OssfsVolume, over: { subPath?: string; mountPath?: string; readOnly?: boolean; index?: number } = {}): DesiredMount {
   const mount = { name: vol.name, mountPath: over.mountPath ?? '/mnt/oss', subPath: over.subPath, readOnly: over.readOnly ?? false };
-  return { index: over.index ?? 0, mount, volume: vol, ossfsKey: ossfsKeyFor(vol, mount) };
+  return { index: over.index ?? 0, mount, volume: vol, mountKey: ossfsKeyFor(vol, mount) };
 }

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { deviceNumber, parseMountInfo, readMountTable } from '../../../src/volumes/ossfs/mountinfo.js';
+import { deviceNumber, parseMountInfo, readMountTable } from '../../../../src/volumes/bucket/mountinfo.js';
 
 describe('mount table', () => {
   it('reads mount point, device, type and source, unescaping octal escapes', () => {

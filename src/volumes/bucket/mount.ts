@@ -3,11 +3,11 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SbxError } from '../../errors.js';
-import type { OssfsVolume } from '../../manifest/model.js';
+import type { BucketVolume } from '../../manifest/model.js';
 import { redact } from '../../secret.js';
-import { ossfs1Argv, ossfs1Passwd, ossfs2Argv, ossfs2Config } from './command.js';
+import type { BucketAdapter, BucketKind } from './adapter.js';
 import { withPrivateFile, type Credentials } from './credentials.js';
-import { logDirFor, ossfsRoot } from './identity.js';
+import { logDirFor, mountRoot } from './identity.js';
 import { mountAt } from './mountinfo.js';
 import { probeMount } from './probe.js';
 import { unmountDir } from './unmount.js';
@@ -21,7 +21,9 @@ const POLL_MS = 100;
 const TAIL_LINES = 8;
 
 export interface MountRequest {
-  vol: OssfsVolume;
+  kind: BucketKind;
+  adapter: BucketAdapter;
+  vol: BucketVolume;
   /** Full prefix (volume prefix + sub_path). */
   prefix: string;
   key: string;
@@ -35,40 +37,47 @@ export interface MountRequest {
 }
 
 /** Mount and wait until the mount is seen, answers a bounded stat and is still there a moment later. */
-export async function mountOssfs(r: MountRequest): Promise<void> {
-  await mkdir(ossfsRoot(r.stateDir), { recursive: true, mode: 0o700 });
+export async function mountBucket(r: MountRequest): Promise<void> {
+  await mkdir(mountRoot(r.stateDir, r.kind.kind), { recursive: true, mode: 0o700 });
   // A directory that already existed may be the bind source of containers of a dead mount: it stays.
   const createdDir = await mkdir(r.dir, { recursive: true, mode: 0o755 });
-  const logDir = logDirFor(r.stateDir, r.key);
+  const logDir = logDirFor(r.stateDir, r.kind.kind, r.key);
   let failure: string | undefined;
   let output = '';
   try {
     const ran = await runMounter(r, logDir);
     output = ran.output;
-    failure = ran.failure ?? (await waitReady(r.dir, path.basename(r.bin)));
+    failure = ran.failure ?? (await waitReady(r.dir, path.basename(r.bin))) ?? (await makeShared(r.dir, r.log));
   } catch (err) {
     failure = (err as Error).message;
   }
   if (!failure) return;
 
-  await unmountDir(r.dir, { lazyFirst: true }).catch(() => undefined);
+  await unmountDir(r.dir, { lazyFirst: true, code: r.kind.codes.unmount }).catch(() => undefined);
   if (createdDir) await rmdir(r.dir).catch(() => undefined);
-  if (r.vol.version === '2.0') output = [output, await tailLogs(logDir)].filter(Boolean).join('\n');
+  if (r.adapter.logsToDir) output = [output, await tailLogs(logDir)].filter(Boolean).join('\n');
   await rm(logDir, { recursive: true, force: true });
   const said = tail(output);
   const name = path.basename(r.bin);
-  const message = `cannot mount oss://${r.vol.bucket}/${r.prefix} (ossfs ${r.vol.version}) at ${r.dir}: ${failure}${said ? `\n${name} said:\n${indent(said)}` : ''}`;
-  throw new SbxError('OSSFS_MOUNT_FAILED', redact(message, [r.creds.accessKeySecret]), {
+  const message = `cannot mount ${r.kind.scheme}://${r.vol.bucket}/${r.prefix} (${r.adapter.tool}) at ${r.dir}: ${failure}${said ? `\n${name} said:\n${indent(said)}` : ''}`;
+  throw new SbxError(r.kind.codes.mount, redact(message, [r.creds.accessKeySecret]), {
     hint: 'check the endpoint, bucket, region and credentials',
   });
 }
 
+/** The mounter's environment without credentials: it reads them from the private file only, so no /proc/<pid>/environ holds them. */
+function mounterEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (/^(AWS|OSS)_?(ACCESS|SECRET|SESSION)/i.test(name)) delete env[name];
+  return env;
+}
+
 async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: string; output: string }> {
-  const v1 = r.vol.version === '1.0';
-  if (!v1) await mkdir(logDir, { recursive: true, mode: 0o700 });
-  const content = v1 ? ossfs1Passwd(r.vol, r.creds) : ossfs2Config({ vol: r.vol, prefix: r.prefix, creds: r.creds, logDir });
-  return withPrivateFile(r.stateDir, v1 ? 'passwd' : 'ossfs2.conf', content, async (file) => {
-    const argv = v1 ? ossfs1Argv({ bin: r.bin, vol: r.vol, prefix: r.prefix, dir: r.dir, passwdFile: file }) : ossfs2Argv(r.bin, r.dir, file);
+  if (r.adapter.logsToDir) await mkdir(logDir, { recursive: true, mode: 0o700 });
+  const input = { vol: r.vol, prefix: r.prefix, dir: r.dir, creds: r.creds, logDir };
+  const { name, content } = r.adapter.privateFile(input);
+  return withPrivateFile(r.stateDir, r.kind.kind, name, content, async (file) => {
+    const argv = r.adapter.argv(input, r.bin, file);
     r.log(`+ ${argv.join(' ')}`);
     // Output goes to a file: a daemonizing mounter may keep inherited pipes open long after it returned.
     const outFile = path.join(path.dirname(file), 'output');
@@ -77,6 +86,8 @@ async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: 
       stdin: 'ignore',
       stdout: { file: outFile },
       stderr: { file: outFile },
+      env: mounterEnv(),
+      extendEnv: false,
       timeout: r.timeoutMs ?? MOUNT_COMMAND_TIMEOUT_MS,
       killSignal: 'SIGKILL',
     });
@@ -86,6 +97,22 @@ async function runMounter(r: MountRequest, logDir: string): Promise<{ failure?: 
     if (res.exitCode !== 0) return { failure: `${path.basename(argv[0])} exited with status ${res.exitCode ?? res.signal}`, output };
     return { output };
   });
+}
+
+/**
+ * Containers bind the mount with rslave propagation, which needs a shared source; a later mount stacked
+ * on this one (remountOver) then propagates into their binds.
+ */
+export async function makeShared(dir: string, log: (line: string) => void): Promise<string | undefined> {
+  return runMountTool(['mount', '--make-shared', dir], log);
+}
+
+/** Runs a mount(8) command; its failure as text, or undefined. */
+export async function runMountTool(argv: string[], log: (line: string) => void): Promise<string | undefined> {
+  log(`+ ${argv.join(' ')}`);
+  const res = await execa(argv[0], argv.slice(1), { reject: false, stdin: 'ignore', timeout: MOUNT_COMMAND_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  if (res.exitCode === 0) return undefined;
+  return `${argv.slice(0, 2).join(' ')} failed: ${String(res.stderr).trim() || `exit ${res.exitCode ?? res.signal}`}`;
 }
 
 /** Why the mount is not usable, or undefined when it is. Exit status alone proves nothing. */

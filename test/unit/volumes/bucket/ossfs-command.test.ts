@@ -1,10 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../../src/secret.js';
-import { ossfs1Argv, ossfs1Passwd, ossfs2Argv, ossfs2Config } from '../../../src/volumes/ossfs/command.js';
-import { fullPrefix, ossfsKeyFor } from '../../../src/volumes/ossfs/identity.js';
-import { ROOT } from '../../helpers/cli.js';
+import { Secret } from '../../../../src/secret.js';
+import { ossfs1Argv, ossfs1Passwd, ossfs2Argv, ossfs2Config } from '../../../../src/volumes/bucket/command.js';
+import { fullPrefix, ossfsKeyFor } from '../../../../src/volumes/bucket/identity.js';
+import { ROOT } from '../../../helpers/cli.js';
 import { ossfsVolume } from './ossfs-fixtures.js';
 
 const GOLDEN = path.join(ROOT, 'test/golden/ossfs');
@@ -114,7 +114,7 @@ describe('raw options reach the tool one by one', () => {
 
   it('refuses a smuggled credential option even when the loader was bypassed', () => {
     const vol = ossfsVolume({ version: '1.0', options: ['umask=0022,passwd_file=/root/.passwd-ossfs'] });
-    expect(() => ossfs1Argv({ bin: 'ossfs', vol, prefix: '', dir: DIR, passwdFile: '/x' })).toThrow('ossfs option "passwd_file=/root/.passwd-ossfs" sets "passwd_file", which sbx manages itself');
+    expect(() => ossfs1Argv({ bin: 'ossfs', vol, prefix: '', dir: DIR, passwdFile: '/x' })).toThrow('ossfs 1.0 option "passwd_file=/root/.passwd-ossfs" sets "passwd_file", which sbx manages itself');
   });
 
   it('refuses a 2.0 flagfile line', () => {

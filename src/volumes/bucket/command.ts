@@ -1,22 +1,15 @@
 import type { OssfsVolume } from '../../manifest/model.js';
-import { SbxError } from '../../errors.js';
-import { mountOptionProblems, splitOptionEntry, type MountTool } from '../../manifest/mount-options.js';
+import type { MountTool } from '../../manifest/mount-options.js';
 import type { Credentials } from './credentials.js';
+import { assertSafeOptions, toolOptions } from './options.js';
 
 /** The mount tool that reads a volume's raw options. */
 export function optionTool(version: OssfsVolume['version']): MountTool {
   return version === '1.0' ? 'ossfs 1.0' : 'ossfs 2.0';
 }
 
-/** The volume's options one by one, as the tool reads them (a comma-separated 1.0 entry is several). */
 function splitOptions(vol: OssfsVolume): string[] {
-  return vol.options.flatMap((entry) => splitOptionEntry(entry, optionTool(vol.version)));
-}
-
-/** Refuses what the loader refuses too: this guards the argv and config built from the options. */
-function assertSafeOptions(vol: OssfsVolume): void {
-  const problems = vol.options.flatMap((entry) => mountOptionProblems(entry, optionTool(vol.version)));
-  if (problems.length) throw new SbxError('MANIFEST_INVALID', `volume ${vol.name}: ossfs option "${problems[0].option}" ${problems[0].problem}`);
+  return toolOptions(vol, optionTool(vol.version));
 }
 
 export interface Ossfs1Input {
@@ -30,7 +23,7 @@ export interface Ossfs1Input {
 
 /** `ossfs BUCKET[:/PREFIX] DIR -o url=… -o passwd_file=… -o allow_other [-o sigv4 -o region=R] [-o opt]…` */
 export function ossfs1Argv(i: Ossfs1Input): string[] {
-  assertSafeOptions(i.vol);
+  assertSafeOptions(i.vol, optionTool(i.vol.version));
   const options = splitOptions(i.vol);
   const source = i.prefix ? `${i.vol.bucket}:/${i.prefix}` : i.vol.bucket;
   const opts = [`url=${i.vol.endpoint}`, `passwd_file=${i.passwdFile}`];
@@ -59,7 +52,7 @@ export interface Ossfs2Input {
 
 /** ossfs 2.0 config (a gflags flagfile, one `--key=value` per line). allow_other is ossfs2's default. */
 export function ossfs2Config(i: Ossfs2Input): string {
-  assertSafeOptions(i.vol);
+  assertSafeOptions(i.vol, optionTool(i.vol.version));
   const lines = [
     `--oss_endpoint=${i.vol.endpoint}`,
     `--oss_bucket=${i.vol.bucket}`,
