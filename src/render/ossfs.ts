@@ -1,6 +1,7 @@
 import type { IPersistentVolume, IPersistentVolumeClaim, ISecret } from 'kubernetes-models/v1';
 import type { OssfsVolume } from '../manifest/model.js';
 import type { SandboxContext } from './context.js';
+import { bucketCredentials } from './bucket-credentials.js';
 import { toDnsLabel } from './names.js';
 
 export const OSS_CSI_DRIVER = 'ossplugin.csi.alibabacloud.com';
@@ -21,26 +22,14 @@ function baseName(ctx: SandboxContext, vol: OssfsVolume): string {
  */
 export function ossSecret(ctx: SandboxContext, vol: OssfsVolume, path: string): ISecret {
   const name = ctx.objectNames.take(`${baseName(ctx, vol)}-oss`);
-  const { secretsFromEnv, env } = ctx.credentials;
-  const id = secretsFromEnv ? env.OSS_ACCESS_KEY_ID : undefined;
-  const secret = secretsFromEnv ? env.OSS_ACCESS_KEY_SECRET : undefined;
-  if (vol.accessKeyId || vol.accessKeySecret) {
-    ctx.note(path, `inline credentials are not copied into the output; export OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET and render with --secrets-from-env, or fill in Secret ${name}`);
-  }
-  if (secretsFromEnv && (!id || !secret)) {
-    ctx.note(path, `--secrets-from-env: OSS_ACCESS_KEY_ID or OSS_ACCESS_KEY_SECRET is not set; Secret ${name} holds placeholders`);
-  } else if (!secretsFromEnv) {
-    ctx.note(path, `Secret ${name} holds placeholders; fill them in or render with --secrets-from-env`);
-  } else {
-    ctx.note(path, `Secret ${name} holds the credentials from the environment; keep this output private`);
-  }
+  const { id, secret } = bucketCredentials(ctx, path, name, { id: 'OSS_ACCESS_KEY_ID', secret: 'OSS_ACCESS_KEY_SECRET' }, Boolean(vol.accessKeyId || vol.accessKeySecret));
   ctx.note(path, `the PersistentVolume reads Secret ${name} from namespace "${SECRET_NAMESPACE}"; apply the objects there or edit nodePublishSecretRef`);
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name, namespace: SECRET_NAMESPACE, labels: ctx.labels },
     type: 'Opaque',
-    stringData: { akId: id && secret ? id : PLACEHOLDER_ID, akSecret: id && secret ? secret : PLACEHOLDER_SECRET },
+    stringData: { akId: id ?? PLACEHOLDER_ID, akSecret: secret ?? PLACEHOLDER_SECRET },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { IPersistentVolume, IPersistentVolumeClaim, ISecret } from 'kubernetes-models/v1';
 import type { S3Volume } from '../manifest/model.js';
 import type { SandboxContext } from './context.js';
+import { bucketCredentials } from './bucket-credentials.js';
 import { toDnsLabel } from './names.js';
 import { SECRET_NAMESPACE } from './ossfs.js';
 
@@ -18,23 +19,11 @@ function baseName(ctx: SandboxContext, vol: S3Volume): string {
 /** The Secret the driver reads (accessKeyID, secretAccessKey, endpoint, region). Inline manifest credentials are never copied. */
 export function s3Secret(ctx: SandboxContext, vol: S3Volume, path: string): ISecret {
   const name = ctx.objectNames.take(`${baseName(ctx, vol)}-s3`);
-  const { secretsFromEnv, env } = ctx.credentials;
-  const id = secretsFromEnv ? env.AWS_ACCESS_KEY_ID : undefined;
-  const secret = secretsFromEnv ? env.AWS_SECRET_ACCESS_KEY : undefined;
   ctx.note(path, `rendered for the k8s-csi-s3 driver (${S3_CSI_DRIVER}, github.com/yandex-cloud/k8s-csi-s3) with its s3fs mounter; install it in the cluster first`);
-  if (vol.accessKeyId || vol.accessKeySecret) {
-    ctx.note(path, `inline credentials are not copied into the output; export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and render with --secrets-from-env, or fill in Secret ${name}`);
-  }
-  if (secretsFromEnv && (!id || !secret)) {
-    ctx.note(path, `--secrets-from-env: AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is not set; Secret ${name} holds placeholders`);
-  } else if (!secretsFromEnv) {
-    ctx.note(path, `Secret ${name} holds placeholders; fill them in or render with --secrets-from-env`);
-  } else {
-    ctx.note(path, `Secret ${name} holds the credentials from the environment; keep this output private`);
-  }
+  const { id, secret } = bucketCredentials(ctx, path, name, { id: 'AWS_ACCESS_KEY_ID', secret: 'AWS_SECRET_ACCESS_KEY' }, Boolean(vol.accessKeyId || vol.accessKeySecret));
   const stringData: Record<string, string> = {
-    accessKeyID: id && secret ? id : PLACEHOLDER_ID,
-    secretAccessKey: id && secret ? secret : PLACEHOLDER_SECRET,
+    accessKeyID: id ?? PLACEHOLDER_ID,
+    secretAccessKey: secret ?? PLACEHOLDER_SECRET,
     endpoint: vol.endpoint,
   };
   if (vol.region) stringData.region = vol.region;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sbxE2E, sid } from '../helpers/e2e.js';
+import { L } from '../../src/labels.js';
+import { docker, sbxE2E, sid } from '../helpers/e2e.js';
 import { BUCKET, mountDirOf, mountKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
 
 let o: OssfsEnv;
@@ -20,8 +21,32 @@ describe('ossfs volumes shared through one FUSE mount', () => {
     o = await startOssfsEnv();
   });
   afterAll(async () => {
-    await sbxE2E(['delete', ...['oss-a', 'oss-b', 'oss-twice', 'oss-subs', 'oss-move', 'oss-k1', 'oss-k2', 'oss-v2'].map(sid)], { env: o?.env });
+    await sbxE2E(['delete', ...['oss-a', 'oss-b', 'oss-twice', 'oss-subs', 'oss-move', 'oss-k1', 'oss-k2', 'oss-v2', 'oss-stop-1', 'oss-stop-2'].map(sid)], { env: o?.env });
     await o?.s3.stop();
+  });
+
+  it('stop and start keep the shared mount: its users (containers in any state) stay the same, and the restarted sandbox reads the bucket again', async () => {
+    const vol = { shared: { path: '/team/stop-start' } };
+    await apply(ossfsManifest(o.s3, 'oss-stop-1', vol, { app: [{ volume: 'shared', at: '/mnt/shared' }] }));
+    await apply(ossfsManifest(o.s3, 'oss-stop-2', vol, { app: [{ volume: 'shared', at: '/mnt/shared' }] }));
+    const [key] = await mountKeysOf('oss-stop-1');
+    const users = async () => (await docker(['ps', '-a', '-q', '--filter', `label=${L.mountUser}.${key}`])).split('\n').filter(Boolean).length;
+    expect(await users()).toBe(2);
+    expect(ossfsMounts()).toContain(mountDirOf(key));
+
+    expect((await sbxE2E(['stop', sid('oss-stop-1')], { env: o.env })).exitCode).toBe(0);
+    expect(await users()).toBe(2);
+    expect(ossfsMounts()).toContain(mountDirOf(key));
+    expect((await sh('oss-stop-2', 'app', 'echo while-stopped > /mnt/shared/s.txt')).exitCode).toBe(0);
+
+    const started = await sbxE2E(['start', sid('oss-stop-1')], { env: o.env });
+    expect(started.exitCode, started.stderr).toBe(0);
+    expect(started.stderr).not.toContain(o.secret);
+    expect(await users()).toBe(2);
+    expect(ossfsMounts().filter((m) => m === mountDirOf(key))).toHaveLength(1);
+    expect((await sh('oss-stop-1', 'app', 'cat /mnt/shared/s.txt')).stdout.trim()).toBe('while-stopped');
+    await del('oss-stop-1', 'oss-stop-2');
+    expect(ossfsMounts()).not.toContain(mountDirOf(key));
   });
 
   it('two sandboxes on one bucket prefix share one mount until the last one is deleted', async () => {
