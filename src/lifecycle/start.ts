@@ -4,7 +4,9 @@ import type { DockerClient } from '../docker/engine.js';
 import { SbxError } from '../errors.js';
 import { L } from '../labels.js';
 import { loadManifests } from '../manifest/load.js';
+import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { infraName } from '../plan/names.js';
+import { observeContainers } from '../plan/observe.js';
 import type { Reporter } from '../ui/reporter.js';
 
 /**
@@ -14,6 +16,11 @@ import type { Reporter } from '../ui/reporter.js';
  * again in the new namespace.
  */
 export async function startSandbox(id: string, o: { docker: DockerClient; reporter: Reporter; interrupted?: () => boolean }): Promise<ApplyResult> {
+  // Under the sandbox's lock from the first look to the last change: no apply or delete in between.
+  return withLocks([`sandbox-${id}`], () => startLocked(id, o), { timeoutMs: LOCK_TIMEOUT_MS });
+}
+
+async function startLocked(id: string, o: { docker: DockerClient; reporter: Reporter; interrupted?: () => boolean }): Promise<ApplyResult> {
   const infra = infraName(id);
   const format = `{{.State.Status}}\t{{index .Config.Labels "${L.spec}"}}`;
   const inspected = await o.docker.run(['inspect', '--type', 'container', '--format', format, infra], { allowFailure: true, what: `inspect infra container of ${id}` });
@@ -27,5 +34,6 @@ export async function startSandbox(id: string, o: { docker: DockerClient; report
     await o.docker.run(['start', infra], { what: `start infra container of ${id}` });
     o.reporter.step({ action: 'start', resource: 'infra container', status: 'done', elapsedMs: Date.now() - t0 });
   }
-  return applySandbox(sandboxes[0], { docker: o.docker, reporter: o.reporter, dryRun: false, interrupted: o.interrupted });
+  const observed = { containers: await observeContainers(o.docker, id) };
+  return applySandbox(sandboxes[0], { docker: o.docker, reporter: o.reporter, dryRun: false, interrupted: o.interrupted, observed });
 }
