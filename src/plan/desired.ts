@@ -135,6 +135,26 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
 /** The part of a mount that decides whether a container must be recreated (never a secret). */
 function mountIdentity(m: DesiredMount): unknown {
   const v = m.volume;
-  const source = v.kind === 'tmpfs' ? m.tmpfsVolumeName : v.kind === 'pvc' ? v.claimName : v.kind === 'host' ? v.path : (m.mountKey ?? v.name);
-  return { [v.kind]: source, target: m.mount.mountPath, subPath: m.mount.subPath, ro: m.mount.readOnly };
+  return { [v.kind]: mountSource(m), target: m.mount.mountPath, subPath: m.mount.subPath, ro: m.mount.readOnly };
+}
+
+/** What a mount is of, per kind; a new volume kind is a compile error here until it has a case. */
+function mountSource(m: DesiredMount): string | undefined {
+  const v = m.volume;
+  switch (v.kind) {
+    case 'tmpfs':
+      return m.tmpfsVolumeName;
+    case 'pvc':
+      return v.claimName;
+    case 'host':
+      return v.path;
+    case 'ossfs':
+    case 's3':
+      // The backend's mount key: endpoint, bucket, full prefix, options and key id (never the secret).
+      return m.mountKey ?? v.name;
+    default: {
+      const unhandled: never = v;
+      throw new Error(`no mount identity for volume ${JSON.stringify(unhandled)}`);
+    }
+  }
 }

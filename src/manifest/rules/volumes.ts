@@ -1,3 +1,4 @@
+import type { Segment } from '../field-path.js';
 import type { IssueList, PendingWarning } from '../issues.js';
 import { arr, has, obj, str, type Obj } from '../loose.js';
 import { isQuantityValue, parseQuantity } from '../quantity.js';
@@ -41,25 +42,45 @@ export function checkVolumes(spec: Obj, issues: IssueList, warnings: PendingWarn
     }
     const backend = backends[0];
     if (name !== undefined && !byName.has(name)) byName.set(name, backend);
-    if (backend === 'ephemeral_storage') {
+    checkBackend(backend, v, at, label, issues, warnings);
+  });
+  return byName;
+}
+
+/** The rules of one volume's backend; a new backend kind is a compile error here until it has a case. */
+function checkBackend(backend: Backend, v: Obj, at: Segment[], label: string, issues: IssueList, warnings: PendingWarning[]): void {
+  switch (backend) {
+    case 'ephemeral_storage': {
       if (!isQuantityValue(v.ephemeral_storage)) return;
       const q = parseQuantity(v.ephemeral_storage, 'bytes');
       if (!q.ok) issues.add([...at, 'ephemeral_storage'], `invalid ephemeral_storage for volume ${label}: ${q.message}`, q.hint);
-    } else if (backend === 'pvc') {
+      return;
+    }
+    case 'pvc': {
       const claim = str(obj(v.pvc)?.claim_name);
       if (claim !== undefined && (!DOCKER_VOLUME_NAME.test(claim) || claim.length > 255)) {
         issues.add([...at, 'pvc', 'claim_name'], 'invalid claim_name (a Docker volume name: [A-Za-z0-9][A-Za-z0-9_.-]+)');
       }
-    } else if (backend === 'host') {
+      return;
+    }
+    case 'host': {
       const p = str(obj(v.host)?.path);
       if (p !== undefined) for (const problem of absolutePathProblems(p)) issues.add([...at, 'host', 'path'], `host path ${problem}`);
-    } else if (backend === 'ossfs') {
+      return;
+    }
+    case 'ossfs': {
       const o = obj(v.ossfs);
       if (o) checkOssfs(o, [...at, 'ossfs'], issues, warnings);
-    } else {
+      return;
+    }
+    case 's3': {
       const o = obj(v.s3);
       if (o) checkS3(o, [...at, 's3'], issues, warnings);
+      return;
     }
-  });
-  return byName;
+    default: {
+      const unhandled: never = backend;
+      throw new Error(`no rules for volume backend ${String(unhandled)}`);
+    }
+  }
 }
