@@ -1,27 +1,18 @@
-import type { IPersistentVolume, IPersistentVolumeClaim, ISecret } from 'kubernetes-models/v1';
+import type { ISecret } from 'kubernetes-models/v1';
 import type { OssfsVolume } from '../manifest/model.js';
 import type { SandboxContext } from './context.js';
-import { bucketCredentials } from './bucket-credentials.js';
-import { toDnsLabel } from './names.js';
+import { bucketBaseName, bucketClaim, bucketCredentials, SECRET_NAMESPACE, type BucketClaim } from './bucket.js';
 
 export const OSS_CSI_DRIVER = 'ossplugin.csi.alibabacloud.com';
-/** PersistentVolumes are cluster-wide, so their Secret reference needs a namespace. */
-export const SECRET_NAMESPACE = 'default';
 const PLACEHOLDER_ID = '<OSS_ACCESS_KEY_ID>';
 const PLACEHOLDER_SECRET = '<OSS_ACCESS_KEY_SECRET>';
-/** OSS has no size; Kubernetes requires one for binding. */
-const NOMINAL_CAPACITY = '1Ti';
-
-function baseName(ctx: SandboxContext, vol: OssfsVolume): string {
-  return `${ctx.podName}-${toDnsLabel(vol.name)}`;
-}
 
 /**
  * The credentials Secret the CSI driver reads (keys akId/akSecret). Inline manifest credentials are
  * never copied; values come from the environment only when the user asked for it.
  */
 export function ossSecret(ctx: SandboxContext, vol: OssfsVolume, path: string): ISecret {
-  const name = ctx.objectNames.take(`${baseName(ctx, vol)}-oss`);
+  const name = ctx.objectNames.take(`${bucketBaseName(ctx, vol.name)}-oss`);
   const { id, secret } = bucketCredentials(ctx, path, name, { id: 'OSS_ACCESS_KEY_ID', secret: 'OSS_ACCESS_KEY_SECRET' }, Boolean(vol.accessKeyId || vol.accessKeySecret));
   ctx.note(path, `the PersistentVolume reads Secret ${name} from namespace "${SECRET_NAMESPACE}"; apply the objects there or edit nodePublishSecretRef`);
   return {
@@ -38,15 +29,8 @@ function bucketPath(vol: OssfsVolume, subPath: string | undefined): string {
   return `/${[vol.prefix, subPath].filter(Boolean).join('/')}`;
 }
 
-export interface OssClaim {
-  claimName: string;
-  objects: [IPersistentVolume, IPersistentVolumeClaim];
-}
-
-/** Static provisioning: one PersistentVolume (bound to its own claim) per volume and sub_path. */
-export function ossClaim(ctx: SandboxContext, vol: OssfsVolume, secretName: string, subPath: string | undefined, readOnly: boolean): OssClaim {
-  const name = ctx.objectNames.take(subPath ? `${baseName(ctx, vol)}-${subPath}` : baseName(ctx, vol));
-  const accessModes: Array<'ReadOnlyMany' | 'ReadWriteMany'> = [readOnly ? 'ReadOnlyMany' : 'ReadWriteMany'];
+/** The PersistentVolume and claim of one ossfs volume and sub_path. */
+export function ossClaim(ctx: SandboxContext, vol: OssfsVolume, secretName: string, subPath: string | undefined, readOnly: boolean): BucketClaim {
   const volumeAttributes: Record<string, string> = {
     bucket: vol.bucket,
     url: vol.endpoint,
@@ -55,28 +39,10 @@ export function ossClaim(ctx: SandboxContext, vol: OssfsVolume, secretName: stri
   };
   if (vol.options.length) volumeAttributes.otherOpts = vol.options.map((o) => `-o ${o}`).join(' ');
   if (vol.region) Object.assign(volumeAttributes, { region: vol.region, sigVersion: 'v4' });
-  const pv: IPersistentVolume = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: { name, labels: ctx.labels },
-    spec: {
-      capacity: { storage: NOMINAL_CAPACITY },
-      accessModes,
-      persistentVolumeReclaimPolicy: 'Retain',
-      storageClassName: '',
-      csi: {
-        driver: OSS_CSI_DRIVER,
-        volumeHandle: name,
-        nodePublishSecretRef: { name: secretName, namespace: SECRET_NAMESPACE },
-        volumeAttributes,
-      },
-    },
-  };
-  const pvc: IPersistentVolumeClaim = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name, labels: ctx.labels },
-    spec: { accessModes, storageClassName: '', volumeName: name, resources: { requests: { storage: NOMINAL_CAPACITY } } },
-  };
-  return { claimName: name, objects: [pv, pvc] };
+  return bucketClaim(ctx, vol.name, subPath, readOnly, (name) => ({
+    driver: OSS_CSI_DRIVER,
+    volumeHandle: name,
+    nodePublishSecretRef: { name: secretName, namespace: SECRET_NAMESPACE },
+    volumeAttributes,
+  }));
 }
