@@ -1,5 +1,6 @@
 import { SbxError } from '../errors.js';
 import type { DockerClient } from './engine.js';
+import { imagesPresent } from './images.js';
 import { tarArchive } from './tar.js';
 
 /** Bump together with package.json so a new release never reuses an older pause image. */
@@ -12,8 +13,7 @@ export function pauseImageRef(): string {
 
 /** Whether the infra image is on the engine (sbx never pulls it). */
 export async function pauseImagePresent(docker: DockerClient, ref: string): Promise<boolean> {
-  const inspect = await docker.run(['image', 'inspect', '--format', '{{.Id}}', ref], { allowFailure: true, what: `inspect image ${ref}` });
-  if (inspect.exitCode === 0) return true;
+  if ((await imagesPresent(docker, [ref])).has(ref)) return true;
   if (process.env.SBX_PAUSE_IMAGE) {
     throw new SbxError('IMAGE_NOT_FOUND', `pause image ${ref} (SBX_PAUSE_IMAGE) is not present on the engine; sbx never pulls it`, {
       hint: `load it first (docker pull/load ${ref}) or unset SBX_PAUSE_IMAGE to let sbx build its own`,

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import type { PullProgress } from '../docker/images.js';
 import { shellQuote } from '../shell-quote.js';
 
 export type ProgressMode = 'auto' | 'plain' | 'json' | 'quiet';
@@ -14,20 +15,10 @@ export interface StepEvent {
   elapsedMs?: number;
 }
 
-/** How far one image's pull is (docker/images.ts parses docker's progress into this). */
-export interface PullEvent {
-  image: string;
-  status: 'pulling' | 'done' | 'failed';
-  layers: number;
-  layersDone: number;
-  layersPresent: number;
-  digest?: string;
-}
-
 /** Progress and diagnostics go to stderr; data never does. */
 export class Reporter {
   /** Live terminal only: the pulls in flight, redrawn as one status line below the finished steps. */
-  private readonly pulls = new Map<string, PullEvent>();
+  private readonly pulls = new Map<string, PullProgress>();
 
   constructor(
     private readonly mode: ProgressMode,
@@ -52,7 +43,7 @@ export class Reporter {
   }
 
   /** A pull's progress: an event each under --progress json, a live line on a terminal, a line per image otherwise. */
-  pull(ev: PullEvent): void {
+  pull(ev: PullProgress): void {
     const mode = this.effective;
     if (mode === 'quiet') return;
     if (mode === 'json') {
@@ -115,7 +106,7 @@ export class Reporter {
 }
 
 
-function pullSummary(ev: PullEvent): string {
+function pullSummary(ev: PullProgress): string {
   const fetched = ev.layers - ev.layersPresent;
   const layers = ev.layers === 0 ? 'no new layers' : `${fetched} layer${fetched === 1 ? '' : 's'} downloaded${ev.layersPresent ? `, ${ev.layersPresent} already present` : ''}`;
   return ev.digest ? `${layers}, ${ev.digest}` : layers;
