@@ -1,13 +1,12 @@
 import { applySandbox, type ApplyOptions, type ApplyResult } from '../apply/apply-sandbox.js';
 import { settleInOrder } from '../concurrency.js';
-import { EXIT, SbxError, SbxErrors } from '../errors.js';
 import { L } from '../labels.js';
 import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import type { Sandbox } from '../manifest/model.js';
 import { observeContainers } from '../plan/observe.js';
-import { errorJson, errorsOf, formatErrorLine } from '../ui/errors.js';
 import type { Reporter } from '../ui/reporter.js';
 import { parseConcurrency } from './arguments.js';
+import { reportFailures, sandboxFailures } from './sandbox-failures.js';
 import { planText } from '../plan/plan-text.js';
 import { toJson, toYaml } from '../ui/format.js';
 import type { LoadResult } from '../manifest/model.js';
@@ -45,10 +44,8 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
   const outcomes: PromiseSettledResult<ApplyResult>[] =
     loaded.sandboxes.length === 1 ? [{ status: 'fulfilled', value: await applyOne(loaded.sandboxes[0], ctx.reporter) }] : await applyMany(ctx, loaded.sandboxes, limit, dryRun, applyOne);
   const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-  const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ id: loaded.sandboxes[i].id, error: failure(o.reason) }] : []));
-  if (failed.length) process.exitCode = EXIT.RUNTIME;
-  for (const f of failed) for (const e of errorsOf(f.error)) process.stderr.write(`sandbox ${f.id}: ${formatErrorLine(e, ctx.errColor)}\n`);
-  const data = { dryRun, sandboxes: results, ...(failed.length ? { failed: failed.map((f) => ({ id: f.id, ...(errorJson(f.error) as object) })) } : {}) };
+  const failed = reportFailures(ctx, sandboxFailures(loaded.sandboxes.map((sb) => sb.id), outcomes));
+  const data = { dryRun, sandboxes: results, ...failed };
   if (format === 'json') return ctx.print(toJson(data));
   if (format === 'yaml') return ctx.print(toYaml(data));
   if (format === 'name') return ctx.print(results.map((r) => r.id).join('\n'));
@@ -75,12 +72,6 @@ async function applyMany(
   };
   if (dryRun) return all();
   return withLocks(sandboxes.map((sb) => `sandbox-${sb.id}`), all, { timeoutMs: LOCK_TIMEOUT_MS });
-}
-
-/** An apply's failure as the top-level handler would report it; anything else is a bug and stops the command. */
-function failure(reason: unknown): SbxError | SbxErrors {
-  if (reason instanceof SbxError || reason instanceof SbxErrors) return reason;
-  throw reason;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { EXIT, SbxError, SbxErrors } from '../errors.js';
+import { SbxError } from '../errors.js';
 import { deleteSandbox, deleteSandboxes } from '../lifecycle/delete.js';
 import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
-import { errorJson, errorsOf, formatErrorLine } from '../ui/errors.js';
 import { toJson } from '../ui/format.js';
 import { parseConcurrency, sandboxIdArgument } from './arguments.js';
+import { reportFailures, sandboxFailures } from './sandbox-failures.js';
 import type { Ctx } from './context.js';
 import { loadForCommand } from './load.js';
 
@@ -22,23 +22,17 @@ export async function run(ctx: Ctx, ids: string[], flags: DeleteFlags): Promise<
   if (flags.all) for (const s of sandboxesFrom(await observeContainers(ctx.docker))) targets.add(s.id);
   if (!targets.size && !flags.all) throw new SbxError('USAGE', 'name sandbox ids, -f FILE or --all');
 
+  const limit = parseConcurrency(flags.concurrency);
   const list = [...targets];
   const options = { docker: ctx.docker, reporter: ctx.reporter, volumes: flags.volumes };
   const outcomes: PromiseSettledResult<boolean>[] =
     list.length <= 1
-      ? await Promise.allSettled(list.map((id) => deleteSandbox(id, options)))
-      : await deleteSandboxes(list, { ...options, limit: parseConcurrency(flags.concurrency) });
+      ? await Promise.all(list.map(async (id) => ({ status: 'fulfilled' as const, value: await deleteSandbox(id, options) })))
+      : await deleteSandboxes(list, { ...options, limit });
   const deleted = list.filter((_, i) => outcomes[i].status === 'fulfilled' && (outcomes[i] as PromiseFulfilledResult<boolean>).value);
   const missing = list.filter((_, i) => outcomes[i].status === 'fulfilled' && !(outcomes[i] as PromiseFulfilledResult<boolean>).value);
-  const failed = list.flatMap((id, i) => {
-    const o = outcomes[i];
-    if (o.status === 'fulfilled') return [];
-    if (o.reason instanceof SbxError || o.reason instanceof SbxErrors) return [{ id, error: o.reason }];
-    throw o.reason;
-  });
   for (const id of missing) ctx.reporter.warn(`sandbox ${id} not found`);
-  if (failed.length) process.exitCode = EXIT.RUNTIME;
-  for (const f of failed) for (const e of errorsOf(f.error)) process.stderr.write(`sandbox ${f.id}: ${formatErrorLine(e, ctx.errColor)}\n`);
-  if (format === 'json') return ctx.print(toJson({ deleted, notFound: missing, ...(failed.length ? { failed: failed.map((f) => ({ id: f.id, ...(errorJson(f.error) as object) })) } : {}) }));
+  const failed = reportFailures(ctx, sandboxFailures(list, outcomes));
+  if (format === 'json') return ctx.print(toJson({ deleted, notFound: missing, ...failed }));
   for (const id of deleted) ctx.print(format === 'name' ? id : `sandbox ${id} deleted`);
 }
