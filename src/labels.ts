@@ -14,10 +14,11 @@ export const L = {
    * The names predate other bucket kinds; they stay so that containers of earlier versions keep counting as users.
    */
   mountUser: `${LABEL_PREFIX}.ossfs`,
-  /** JSON list of the shared host mount keys this container uses (readable without knowing the keys). */
-  mountKeys: `${LABEL_PREFIX}.ossfs-keys`,
-  /** JSON list of the staging bind mounts (safe sub_path) this container uses. */
-  stagedMounts: `${LABEL_PREFIX}.staged-mounts`,
+  /** JSON list of what backends hold on the host for this container: [{backend, ref, shared?}] (plan/mounts.ts). */
+  hostResources: `${LABEL_PREFIX}.host-resources`,
+  /** Written by earlier versions instead of hostResources (still read): shared mount keys, staging paths. */
+  legacyMountKeys: `${LABEL_PREFIX}.ossfs-keys`,
+  legacyStagedMounts: `${LABEL_PREFIX}.staged-mounts`,
   /** JSON list of resolved mounts for `sbx get`: backend, volume, source, target, ro. */
   mounts: `${LABEL_PREFIX}.mounts`,
   egress: `${LABEL_PREFIX}.egress`,

@@ -17,7 +17,8 @@ import { printedSteps, type PrintedStep } from '../plan/plan-text.js';
 import type { PlanStep } from '../plan/steps.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
-import { createMountProvider, mayRecordApplied, mountKeyFor, mountLockNames, needsApiVersion, plannedMounts, preflight, repairSteps, volumeSteps } from '../volumes/index.js';
+import { createMountProvider, mayRecordApplied, mountLockNames, needsApiVersion, plannedMounts, preflight, repairSteps, volumeKinds, volumeSteps } from '../volumes/index.js';
+import { sharedMountKeys } from '../plan/mounts.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { writeAppliedRecord } from './applied-record.js';
 import { executePlan } from './execute.js';
@@ -109,7 +110,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
 async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedApply> {
   const run = randomBytes(4).toString('hex');
   const pauseImage = pauseImageRef();
-  const desired = desiredSandbox(sandbox, { pauseImage, mountKey: mountKeyFor });
+  const desired = desiredSandbox(sandbox, { pauseImage, kinds: volumeKinds });
   const containers = o.observed?.containers ?? (await observeContainers(o.docker, desired.id));
   const ctx = applyContext(o, sandbox.id, run);
   const policy = egressPolicy(sandbox);
@@ -204,7 +205,7 @@ function mountKeysTouched(plan: Plan, steps: PlanStep[]): string[] {
     s.kind === 'create-container'
       ? s.container.mounts.flatMap((m) => (m.mountKey ? [m.mountKey] : []))
       : s.kind === 'stash-container' || s.kind === 'remove-container'
-        ? s.resources.mountKeys
+        ? sharedMountKeys(s.resources)
         : [],
   );
   return [...new Set([...keys, ...repaired])];

@@ -6,6 +6,7 @@ import { L } from '../labels.js';
 import { removeContainersArgs } from '../plan/argv.js';
 import { observe, observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
 import { settleInOrder } from '../concurrency.js';
+import { sharedMountKeys } from '../plan/mounts.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
 import { mountLockNames, releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
@@ -43,7 +44,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
         }
       }
       const resources = containers.map(containerResources);
-      const keys = [...new Set(resources.flatMap((r) => r.mountKeys))];
+      const keys = sharedMountKeys(resources.flat());
       await withLocks(
         mountLockNames(keys),
         async () => {

@@ -1,4 +1,4 @@
-import type { DesiredContainer, DesiredInfra, DesiredTmpfsVolume } from './desired.js';
+import type { DesiredContainer, DesiredInfra, DesiredOwnedVolume } from './desired.js';
 import { tmpSizeBytes } from './tmp-budget.js';
 import type { DockerMount, PreparedMount } from './mounts.js';
 
@@ -38,12 +38,8 @@ export function networkCreateArgs(name: string, labels: Record<string, string>):
   return ['network', 'create', '--driver', 'bridge', ...labelArgs(labels), name];
 }
 
-export function tmpfsVolumeCreateArgs(v: DesiredTmpfsVolume): string[] {
-  return [
-    'volume', 'create', '--driver', 'local',
-    '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', `o=size=${v.sizeBytes},mode=1777`,
-    ...labelArgs(v.labels), v.name,
-  ];
+export function ownedVolumeCreateArgs(v: DesiredOwnedVolume): string[] {
+  return ['volume', 'create', ...v.createOptions, ...labelArgs(v.labels), v.name];
 }
 
 export function infraCreateArgs(infra: DesiredInfra, network: string | undefined, image: string): string[] {

@@ -2,7 +2,8 @@ import type { Container, Sandbox, Volume, VolumeMount } from '../manifest/model.
 import { L } from '../labels.js';
 import { describePolicy, infraDns, policyCapDrops, policyIdentity } from '../network/policy.js';
 import { configHash } from './hash.js';
-import { containerName, hostnameFor, infraName, networkName, tmpfsVolumeName } from './names.js';
+import { containerName, hostnameFor, infraName, networkName, ownedVolumeName } from './names.js';
+import type { VolumeKinds } from './volume-kinds.js';
 
 /** What a sandbox should look like on Docker, derived purely from the manifest. */
 export interface DesiredSandbox {
@@ -10,7 +11,8 @@ export interface DesiredSandbox {
   sandbox: Sandbox;
   infra: DesiredInfra;
   network?: { name: string; labels: Record<string, string> };
-  tmpfsVolumes: DesiredTmpfsVolume[];
+  /** Docker volumes the sandbox owns (created and removed with it), as the volumes' backends describe them. */
+  ownedVolumes: DesiredOwnedVolume[];
   containers: DesiredContainer[];
 }
 
@@ -25,11 +27,16 @@ export interface DesiredInfra {
   dns?: string;
 }
 
-export interface DesiredTmpfsVolume {
+export interface DesiredOwnedVolume {
+  /** The manifest's volume name. */
   volume: string;
+  /** The Docker volume's name (carries the hash). */
   name: string;
   hash: string;
-  sizeBytes: number;
+  /** `docker volume create` options before labels and name. */
+  createOptions: string[];
+  /** Why a replacement of it is planned. */
+  changeCause: string;
   labels: Record<string, string>;
 }
 
@@ -49,15 +56,15 @@ export interface DesiredMount {
   index: number;
   mount: VolumeMount;
   volume: Volume;
-  /** tmpfs volumes: the Docker volume name. */
-  tmpfsVolumeName?: string;
+  /** The Docker volume the sandbox owns for this mount's volume, if its kind has one. */
+  ownedVolume?: string;
   /** Volumes mounted on the host and shared (buckets): the key of the shared mount, its users' label. */
   mountKey?: string;
 }
 
 export interface DesiredOptions {
-  /** Key of the shared host mount a volume mount uses, if its backend has one (may read env credentials). */
-  mountKey?: (vol: Volume, vm: VolumeMount) => string | undefined;
+  /** The volumes' backends (mount keys may read env credentials). */
+  kinds: VolumeKinds;
   pauseImage: string;
   now?: Date;
 }
@@ -84,19 +91,14 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
   };
   if (sandbox.ttlSeconds > 0) infraLabels[L.expiresAt] = new Date(now.getTime() + sandbox.ttlSeconds * 1000).toISOString();
 
-  const tmpfsVolumes: DesiredTmpfsVolume[] = sandbox.volumes
-    .filter((v): v is Extract<Volume, { kind: 'tmpfs' }> => v.kind === 'tmpfs')
-    .map((v) => {
-      const hash = configHash({ size: v.sizeBytes });
-      return {
-        volume: v.name,
-        name: tmpfsVolumeName(id, v.name, hash),
-        hash,
-        sizeBytes: v.sizeBytes,
-        labels: { ...base, [L.role]: 'volume', [L.volume]: v.name, [L.configHash]: hash },
-      };
-    });
-  const tmpfsByVolume = new Map(tmpfsVolumes.map((t) => [t.volume, t]));
+  const ownedVolumes = sandbox.volumes.flatMap((v): DesiredOwnedVolume[] => {
+    const spec = opts.kinds.ownedVolume(v);
+    if (!spec) return [];
+    const hash = configHash(spec.identity);
+    const labels = { ...base, [L.role]: 'volume', [L.volume]: v.name, [L.configHash]: hash };
+    return [{ volume: v.name, name: ownedVolumeName(id, v.name, hash), hash, createOptions: spec.createOptions, changeCause: spec.changeCause, labels }];
+  });
+  const ownedByVolume = new Map(ownedVolumes.map((t) => [t.volume, t.name]));
   const volumes = new Map(sandbox.volumes.map((v) => [v.name, v]));
 
   const containers = sandbox.containers.map((c): DesiredContainer => {
@@ -106,12 +108,12 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
         index,
         mount: vm,
         volume,
-        tmpfsVolumeName: volume.kind === 'tmpfs' ? tmpfsByVolume.get(volume.name)!.name : undefined,
-        mountKey: opts.mountKey?.(volume, vm),
+        ownedVolume: ownedByVolume.get(volume.name),
+        mountKey: opts.kinds.mountKey(volume, vm),
       };
     });
     // The pull policy decides how the image is obtained, not what runs: changing it keeps the container.
-    const hash = configHash({ container: { ...c, imagePullPolicy: undefined }, infra: infraHash, mounts: mounts.map(mountIdentity) });
+    const hash = configHash({ container: { ...c, imagePullPolicy: undefined }, infra: infraHash, mounts: mounts.map((m) => mountIdentity(m, opts.kinds)) });
     const labels: Record<string, string> = {
       ...base,
       [L.role]: 'container',
@@ -127,34 +129,12 @@ export function desiredSandbox(sandbox: Sandbox, opts: DesiredOptions): DesiredS
     sandbox,
     infra: { name: infraName(id), hash: infraHash, hostname: hostnameFor(id), labels: infraLabels, publish, dns: infraDns(sandbox) },
     network: sandbox.egress ? { name: networkName(id), labels: { ...base, [L.role]: 'network' } } : undefined,
-    tmpfsVolumes,
+    ownedVolumes,
     containers,
   };
 }
 
 /** The part of a mount that decides whether a container must be recreated (never a secret). */
-function mountIdentity(m: DesiredMount): unknown {
-  const v = m.volume;
-  return { [v.kind]: mountSource(m), target: m.mount.mountPath, subPath: m.mount.subPath, ro: m.mount.readOnly };
-}
-
-/** What a mount is of, per kind; a new volume kind is a compile error here until it has a case. */
-function mountSource(m: DesiredMount): string | undefined {
-  const v = m.volume;
-  switch (v.kind) {
-    case 'tmpfs':
-      return m.tmpfsVolumeName;
-    case 'pvc':
-      return v.claimName;
-    case 'host':
-      return v.path;
-    case 'ossfs':
-    case 's3':
-      // The backend's mount key: endpoint, bucket, full prefix, options and key id (never the secret).
-      return m.mountKey ?? v.name;
-    default: {
-      const unhandled: never = v;
-      throw new Error(`no mount identity for volume ${JSON.stringify(unhandled)}`);
-    }
-  }
+function mountIdentity(m: DesiredMount, kinds: VolumeKinds): unknown {
+  return { [m.volume.kind]: kinds.mountSource(m.volume, m), target: m.mount.mountPath, subPath: m.mount.subPath, ro: m.mount.readOnly };
 }

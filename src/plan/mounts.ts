@@ -34,6 +34,43 @@ export interface PreparedMount {
   mountKey?: string;
 }
 
+/**
+ * Something a backend holds on the host for one container: a staging bind (its own) or a share of a
+ * host mount other containers may use too (shared: released under the key's lock when no container
+ * uses it). Recorded in the container's labels; released by the backend named once the container goes.
+ */
+export interface HeldResource {
+  /** Absent in what earlier versions recorded: every backend then checks whether the resource is its own. */
+  backend?: Volume['kind'];
+  /** The backend's reference: a staging path, a shared mount's key. */
+  ref: string;
+  shared?: true;
+}
+
+/** What a container holds on the host, read from its labels (and from the labels earlier versions wrote). */
+export function heldResources(labels: Partial<Record<string, string>>): HeldResource[] {
+  const list = (v?: string): unknown[] => {
+    try {
+      const parsed: unknown = v ? JSON.parse(v) : [];
+      return Array.isArray(parsed) ? parsed : [];
+    } catch {
+      return []; // a foreign label value names nothing of ours
+    }
+  };
+  const strings = (v?: string) => list(v).filter((x): x is string => typeof x === 'string');
+  const held = list(labels[L.hostResources]).filter((x): x is HeldResource => typeof (x as HeldResource)?.ref === 'string');
+  return [
+    ...held.map((h) => ({ ...(h.backend ? { backend: h.backend } : {}), ref: h.ref, ...(h.shared ? { shared: true as const } : {}) })),
+    ...strings(labels[L.legacyStagedMounts]).map((ref) => ({ ref })),
+    ...strings(labels[L.legacyMountKeys]).map((ref) => ({ ref, shared: true as const })),
+  ];
+}
+
+/** Keys of the shared host mounts among held resources (each is locked while its users change). */
+export function sharedMountKeys(held: HeldResource[]): string[] {
+  return [...new Set(held.filter((h) => h.shared).map((h) => h.ref))];
+}
+
 /** Labels that record a container's mounts: what `sbx get` shows, and what delete and gc release. */
 export function mountLabels(mounts: PreparedMount[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -42,9 +79,11 @@ export function mountLabels(mounts: PreparedMount[]): Record<string, string> {
       mounts.map((m) => ({ volume: m.volume, backend: m.backend, source: m.displaySource, target: m.mount.target, readOnly: m.mount.readOnly })),
     );
   }
-  const staged = mounts.map((m) => m.stagingPath).filter((p): p is string => Boolean(p));
-  if (staged.length) out[L.stagedMounts] = JSON.stringify(staged);
-  const keys = [...new Set(mounts.map((m) => m.mountKey).filter((k): k is string => Boolean(k)))];
-  if (keys.length) out[L.mountKeys] = JSON.stringify(keys);
+  const held = new Map<string, HeldResource>();
+  for (const m of mounts) {
+    if (m.stagingPath) held.set(`${m.backend} ${m.stagingPath}`, { backend: m.backend, ref: m.stagingPath });
+    if (m.mountKey) held.set(`${m.backend} ${m.mountKey} shared`, { backend: m.backend, ref: m.mountKey, shared: true });
+  }
+  if (held.size) out[L.hostResources] = JSON.stringify([...held.values()]);
   return out;
 }

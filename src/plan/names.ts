@@ -6,8 +6,8 @@
 export const infraName = (id: string) => `sbx-${id}`;
 export const containerName = (id: string, name: string) => `sbx-${id}..${name}`;
 export const networkName = (id: string) => `sbx-${id}`;
-/** tmpfs volumes carry their config hash so a resized volume is a new object (the old one stays until the swap succeeds). */
-export const tmpfsVolumeName = (id: string, vol: string, hash: string) => `sbx-${id}..${vol}.${hash.slice(0, 8)}`;
+/** Volumes a sandbox owns carry their config hash so a changed volume is a new object (the old one stays until the swap succeeds). */
+export const ownedVolumeName = (id: string, vol: string, hash: string) => `sbx-${id}..${vol}.${hash.slice(0, 8)}`;
 /** A container moved aside while its replacement is created; restored if the apply fails. */
 export const stashName = (name: string, run: string) => `${name}.old-${run}`;
 export const isStashName = (name: string) => /\.old-[a-z0-9]+$/.test(name);

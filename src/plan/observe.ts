@@ -2,7 +2,7 @@ import type { DockerClient } from '../docker/engine.js';
 import { L } from '../labels.js';
 
 /** Labels every observed object reports (read with {{.Label}} so values may hold commas). */
-const CONTAINER_LABELS = [L.sandbox, L.role, L.container, L.configHash, L.createdAt, L.expiresAt, L.egress, L.mountKeys, L.stagedMounts] as const;
+const CONTAINER_LABELS = [L.sandbox, L.role, L.container, L.configHash, L.createdAt, L.expiresAt, L.egress, L.hostResources, L.legacyMountKeys, L.legacyStagedMounts] as const;
 
 export interface ObservedContainer {
   id: string;

@@ -1,4 +1,4 @@
-import { containerCreateArgs, infraCreateArgs, networkCreateArgs, pauseImportArgs, removeContainersArgs, tmpfsVolumeCreateArgs } from './argv.js';
+import { containerCreateArgs, infraCreateArgs, networkCreateArgs, pauseImportArgs, removeContainersArgs, ownedVolumeCreateArgs } from './argv.js';
 import type { DesiredContainer, DesiredSandbox } from './desired.js';
 import { mountLabels, type PreparedMount } from './mounts.js';
 import { describeStep, type Plan, type Step } from './reconcile.js';
@@ -91,7 +91,7 @@ function commands(s: Exclude<Step, { kind: 'remove-container' }>, d: DesiredSand
     case 'create-volume':
       return {
         phase: 'prepare',
-        run: [docker(tmpfsVolumeCreateArgs(s.volume), `create volume ${s.volume.volume}`)],
+        run: [docker(ownedVolumeCreateArgs(s.volume), `create volume ${s.volume.volume}`)],
         undo: [docker(['volume', 'rm', '--force', s.volume.name], `remove volume ${s.volume.name}`)],
       };
     case 'create-infra': {

@@ -1,19 +1,20 @@
 import { L } from '../labels.js';
-import type { DesiredContainer, DesiredSandbox, DesiredTmpfsVolume } from './desired.js';
+import type { DesiredContainer, DesiredOwnedVolume, DesiredSandbox } from './desired.js';
+import { heldResources, type HeldResource } from './mounts.js';
 import { isStashName, stashName } from './names.js';
 import type { Observed, ObservedContainer } from './observe.js';
 
 /**
  * A plan runs in three phases so that a failure can put back what existed:
  *  1. stash   — containers to be replaced or removed are stopped and renamed aside;
- *  2. create  — network, tmpfs volumes, infra, containers (containers in parallel);
+ *  2. create  — network, owned volumes, infra, containers (containers in parallel);
  *  3. cleanup — stashed containers, obsolete volumes and networks are removed.
  * If phase 2 fails, what it created is removed and stashed containers are restored.
  */
 export type Step =
   | { kind: 'stash-container'; name: string; to: string; wasRunning: boolean; cause: string; resources: ContainerResources }
   | { kind: 'create-network'; name: string; cause: string }
-  | { kind: 'create-volume'; volume: DesiredTmpfsVolume; cause: string }
+  | { kind: 'create-volume'; volume: DesiredOwnedVolume; cause: string }
   | { kind: 'create-infra'; cause: string }
   | { kind: 'create-container'; container: DesiredContainer; cause: string }
   | { kind: 'start-container'; name: string; container: string; cause: string }
@@ -22,14 +23,10 @@ export type Step =
   | { kind: 'remove-network'; name: string; cause: string };
 
 /** Host-side resources a container holds (from its labels); released after it is removed. */
-export interface ContainerResources {
-  stagedMounts: string[];
-  mountKeys: string[];
-}
+export type ContainerResources = HeldResource[];
 
 export function containerResources(c: ObservedContainer): ContainerResources {
-  const list = (v?: string) => (v ? (JSON.parse(v) as string[]) : []);
-  return { stagedMounts: list(c.labels[L.stagedMounts]), mountKeys: list(c.labels[L.mountKeys]) };
+  return heldResources(c.labels);
 }
 
 export interface Plan {
@@ -65,14 +62,15 @@ export function reconcile(desired: DesiredSandbox, observed: Observed, run: stri
   }
 
   const haveVolumes = new Map(observed.volumes.map((v) => [v.name, v]));
-  for (const v of desired.tmpfsVolumes) {
+  for (const v of desired.ownedVolumes) {
     if (haveVolumes.has(v.name)) unchanged.push(`volume ${v.volume}`);
     else create.push({ kind: 'create-volume', volume: v, cause: volumeCause(v, observed) });
   }
-  const wantVolumes = new Set(desired.tmpfsVolumes.map((v) => v.name));
+  const wantVolumes = new Set(desired.ownedVolumes.map((v) => v.name));
   for (const v of observed.volumes) {
     if (v.labels[L.role] === 'volume' && !wantVolumes.has(v.name)) {
-      cleanup.push({ kind: 'remove-volume', name: v.name, cause: v.labels[L.volume] && desired.tmpfsVolumes.some((d) => d.volume === v.labels[L.volume]) ? 'replaced (size changed)' : 'no longer declared' });
+      const successor = desired.ownedVolumes.find((d) => d.volume === v.labels[L.volume]);
+      cleanup.push({ kind: 'remove-volume', name: v.name, cause: successor ? `replaced (${successor.changeCause})` : 'no longer declared' });
     }
   }
 
@@ -125,16 +123,15 @@ export function reconcile(desired: DesiredSandbox, observed: Observed, run: stri
  * directory left behind. Recreating prepares them again.
  */
 function hasHostSideMounts(c: ObservedContainer): boolean {
-  const r = containerResources(c);
-  return r.stagedMounts.length > 0 || r.mountKeys.length > 0;
+  return containerResources(c).length > 0;
 }
 
 function stashStep(c: ObservedContainer, run: string, cause: string): Step {
   return { kind: 'stash-container', name: c.name, to: stashName(c.name, run), wasRunning: c.state === 'running', cause, resources: containerResources(c) };
 }
 
-function volumeCause(v: DesiredTmpfsVolume, observed: Observed): string {
-  return observed.volumes.some((o) => o.labels[L.volume] === v.volume) ? 'size changed' : 'missing';
+function volumeCause(v: DesiredOwnedVolume, observed: Observed): string {
+  return observed.volumes.some((o) => o.labels[L.volume] === v.volume) ? v.changeCause : 'missing';
 }
 
 /** A short label for a step, for progress lines and the dry-run table. */

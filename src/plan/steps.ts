@@ -1,5 +1,5 @@
 import type { ContainerResources } from './reconcile.js';
-import type { PreparedMount } from './mounts.js';
+import { sharedMountKeys, type PreparedMount } from './mounts.js';
 
 /**
  * What the executor runs, as data. A docker command is its final argv; a host-side action names
@@ -64,9 +64,10 @@ export function commandText(c: Command, dockerArgv: (args: string[]) => string[]
     case 'repair-mounts':
       return `repair mounts of ${c.container}: ${c.mounts.map((m) => `mount ${m.displaySource} again over the dead mount at ${m.mount.source}`).join('; ')}`;
     case 'release-resources': {
-      const staged = c.resources.flatMap((r) => r.stagedMounts);
-      const keys = [...new Set(c.resources.flatMap((r) => r.mountKeys))];
-      const held = [staged.length && `staging binds ${staged.join(', ')}`, keys.length && `FUSE mounts ${keys.join(', ')} once no container uses them`].filter(Boolean);
+      const all = c.resources.flat();
+      const own = [...new Set(all.filter((h) => !h.shared).map((h) => h.ref))];
+      const keys = sharedMountKeys(all);
+      const held = [own.length && `staging binds ${own.join(', ')}`, keys.length && `shared mounts ${keys.join(', ')} once no container uses them`].filter(Boolean);
       return held.length ? `release on the host: ${held.join('; ')}` : 'release on the host: nothing held';
     }
     case 'network-policy': {

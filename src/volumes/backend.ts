@@ -1,6 +1,7 @@
 import type { Volume, VolumeMount } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
-import type { ContainerResources } from '../plan/reconcile.js';
+import type { HeldResource } from '../plan/mounts.js';
+import type { OwnedVolumeSpec } from '../plan/volume-kinds.js';
 import type { PlanStep } from '../plan/steps.js';
 import type { BackendContext, PreparedMount } from './types.js';
 
@@ -17,6 +18,10 @@ export interface GcAction {
 export interface VolumeBackend {
   /** Key of the shared host mount a volume mount uses (labels its users; part of the config hash); none for Docker-held kinds. */
   mountKey?(vol: Volume, vm: VolumeMount): string;
+  /** What a mount is of, for the container's config hash (plan/volume-kinds.ts). Never a secret. */
+  mountSource(vol: Volume, mount: { mountKey?: string; ownedVolume?: string }): string | undefined;
+  /** The Docker volume the sandbox owns for a volume of this kind (a plan step creates it, delete removes it). */
+  ownedVolume?(vol: Volume): OwnedVolumeSpec;
   /** The engine must see this host's filesystem (refused on a remote engine). */
   needsEngineHost(ctx: BackendContext, m: DesiredMount): boolean;
   /** The plan depends on the engine's API version. */
@@ -37,8 +42,11 @@ export interface VolumeBackend {
   repair?(ctx: BackendContext, m: DesiredMount): Promise<void>;
   /** Undo prepare() for mounts whose container was not created (rollback). Never throws. */
   release(ctx: BackendContext, mounts: PreparedMount[]): Promise<void>;
-  /** Containers are gone: free what they held (read from their labels). Caller holds the locks of their mount keys (mountLockNames). */
-  afterRemove(ctx: BackendContext, resources: ContainerResources[]): Promise<void>;
+  /**
+   * Containers are gone: free what they held (their labels' held resources of this backend, and those
+   * earlier versions recorded without a backend). Caller holds the locks of their shared mount keys (mountLockNames).
+   */
+  afterRemove(ctx: BackendContext, held: HeldResource[]): Promise<void>;
   /** `sbx gc`: host-side leftovers no container references. */
   sweep(ctx: BackendContext, dryRun: boolean): Promise<GcAction[]>;
 }

@@ -10,6 +10,7 @@ import type { PreparedMount } from './types.js';
 
 /** A host directory under an allowed prefix, pinned and bound through a private staging path. */
 export const hostBackend: VolumeBackend = {
+  mountSource: (vol) => (vol as HostVolume).path,
   needsEngineHost: () => true,
   recordable: true,
   async preflight(ctx, mounts) {
@@ -48,10 +49,10 @@ export const hostBackend: VolumeBackend = {
     await releaseStaged(ctx, mounts.flatMap((m) => (m.stagingPath ? [m.stagingPath] : [])));
   },
 
-  // Staging paths are shared by host and pvc mounts (labels do not say which): this backend
-  // releases and sweeps them for both.
-  async afterRemove(ctx, resources) {
-    await releaseStaged(ctx, resources.flatMap((r) => r.stagedMounts));
+  // Earlier versions recorded staging paths without their backend: this one releases those too, and
+  // sweeps the staging directory for host and pvc mounts alike.
+  async afterRemove(ctx, held) {
+    await releaseStaged(ctx, held.filter((h) => !h.shared).map((h) => h.ref));
   },
 
   sweep: (ctx, dryRun) => sweepStaging(ctx, dryRun),

@@ -3,6 +3,7 @@ import { SbxError, SbxErrors } from '../errors.js';
 import type { Volume, VolumeMount } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount, DesiredSandbox } from '../plan/desired.js';
 import type { ContainerResources } from '../plan/reconcile.js';
+import type { VolumeKinds } from '../plan/volume-kinds.js';
 import type { MountProvider, PlanStep } from '../plan/steps.js';
 import type { GcAction, VolumeBackend } from './backend.js';
 import { hostBackend } from './host.js';
@@ -45,10 +46,12 @@ function needsEngineHost(ctx: BackendContext, m: DesiredMount): boolean {
   return BACKENDS[m.volume.kind].needsEngineHost(ctx, m);
 }
 
-/** The key of the shared host mount a volume mount uses, if its backend has one. */
-export function mountKeyFor(vol: Volume, vm: VolumeMount): string | undefined {
-  return BACKENDS[vol.kind].mountKey?.(vol, vm);
-}
+/** What the planner asks of the backends. */
+export const volumeKinds: VolumeKinds = {
+  mountKey: (vol, vm) => BACKENDS[vol.kind].mountKey?.(vol, vm),
+  mountSource: (vol, mount) => BACKENDS[vol.kind].mountSource(vol, mount),
+  ownedVolume: (vol) => BACKENDS[vol.kind].ownedVolume?.(vol),
+};
 
 /** Whether a converged apply of these volumes may be recorded for the fast no-op. */
 export function mayRecordApplied(volumes: Volume[]): boolean {
@@ -155,8 +158,11 @@ async function releasePrepared(ctx: BackendContext, mounts: PreparedMount[]): Pr
 
 /** Host-side resources of removed containers: staging binds go, shared mounts no container uses are unmounted. Caller holds the mount key locks. */
 export async function releaseContainerResources(ctx: BackendContext, resources: ContainerResources[]): Promise<void> {
-  if (!resources.some((r) => r.stagedMounts.length || r.mountKeys.length)) return;
-  for (const kind of ORDER) await BACKENDS[kind].afterRemove(ctx, resources);
+  const held = resources.flat();
+  for (const kind of ORDER) {
+    const mine = held.filter((h) => h.backend === kind || h.backend === undefined);
+    if (mine.length) await BACKENDS[kind].afterRemove(ctx, mine);
+  }
 }
 
 /** delete --volumes: pvc volumes labelled as created by this sandbox, when no container uses them. */

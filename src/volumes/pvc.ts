@@ -19,6 +19,7 @@ export const pvcBackend: VolumeBackend = {
   needsEngineHost: (ctx, m) => m.mount.subPath !== undefined && !engineHasVolumeSubpath(ctx),
   needsApiVersion: (m) => m.mount.subPath !== undefined,
   recordable: true,
+  mountSource: (vol) => (vol as PvcVolume).claimName,
   async preflight(ctx, mounts) {
     const state = await stateFor(ctx, mounts.map(({ m }) => claimOf(m)));
     const errors = new Map<string, SbxError>();
@@ -57,8 +58,9 @@ export const pvcBackend: VolumeBackend = {
     return [...missing].map(([claim, dc]) => createVolumeStep(ctx, claim, dc));
   },
 
-  // Staging mounts of removed containers (pvc and host alike) are released by the host backend.
-  afterRemove: async () => undefined,
+  async afterRemove(ctx, held) {
+    await releaseStaged(ctx, held.filter((h) => !h.shared && h.backend === 'pvc').map((h) => h.ref));
+  },
   sweep: async () => [],
 };
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from '../lazy-execa.js';
-import { L } from '../labels.js';
+import { heldResources } from '../plan/mounts.js';
+import { observeContainers } from '../plan/observe.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import { isLocked, withLocks } from '../lock.js';
 import type { GcAction } from './backend.js';
@@ -155,18 +156,8 @@ export async function sweepStaging(ctx: BackendContext, dryRun: boolean): Promis
 }
 
 async function stagedPathsInUse(ctx: BackendContext): Promise<Set<string>> {
-  const { stdout } = await ctx.docker.run(['ps', '-a', '--filter', `label=${L.stagedMounts}`, '--format', `{{.Label "${L.stagedMounts}"}}`], {
-    what: 'list containers with staging mounts',
-  });
-  const used = new Set<string>();
-  for (const line of stdout.split('\n').filter((l) => l.trim())) {
-    try {
-      for (const p of JSON.parse(line) as string[]) used.add(p);
-    } catch {
-      /* a foreign label value: it names nothing of ours */
-    }
-  }
-  return used;
+  const containers = await observeContainers(ctx.docker);
+  return new Set(containers.flatMap((c) => heldResources(c.labels).filter((h) => !h.shared).map((h) => h.ref)));
 }
 
 function leafDirs(root: string): string[] {

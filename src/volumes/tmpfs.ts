@@ -1,3 +1,4 @@
+import type { TmpfsVolume } from '../manifest/model.js';
 import type { DesiredMount } from '../plan/desired.js';
 import type { VolumeBackend } from './backend.js';
 import type { PreparedMount } from './types.js';
@@ -7,13 +8,22 @@ export function tmpfsMount(m: DesiredMount): PreparedMount {
   return {
     backend: 'tmpfs',
     volume: m.volume.name,
-    mount: { type: 'volume', source: m.tmpfsVolumeName!, target: m.mount.mountPath, readOnly: m.mount.readOnly },
-    displaySource: `tmpfs ${m.tmpfsVolumeName}`,
+    mount: { type: 'volume', source: m.ownedVolume!, target: m.mount.mountPath, readOnly: m.mount.readOnly },
+    displaySource: `tmpfs ${m.ownedVolume}`,
   };
 }
 
-/** The Docker volume itself is a plan step (create-volume), so the backend has nothing host-side to do. */
+/** The Docker volume itself is the planner's (an owned volume), so the backend has nothing host-side to do. */
 export const tmpfsBackend: VolumeBackend = {
+  mountSource: (_vol, mount) => mount.ownedVolume,
+  ownedVolume(vol) {
+    const { sizeBytes } = vol as TmpfsVolume;
+    return {
+      identity: { size: sizeBytes },
+      createOptions: ['--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', `o=size=${sizeBytes},mode=1777`],
+      changeCause: 'size changed',
+    };
+  },
   needsEngineHost: () => false,
   recordable: true,
   preflight: async () => undefined,

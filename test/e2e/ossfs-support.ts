@@ -75,8 +75,9 @@ export function ossfsMounts(): string[] {
 export async function mountKeysOf(name: string): Promise<string[]> {
   const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${sandboxLabel(sid(name))}`])).split('\n').filter(Boolean);
   if (!ids.length) return [];
-  const labels = (await docker(['inspect', '--format', `{{index .Config.Labels "${L.mountKeys}"}}`, ...ids])).split('\n');
-  return [...new Set(labels.filter((l) => l.trim()).flatMap((l) => JSON.parse(l) as string[]))].sort();
+  const labels = (await docker(['inspect', '--format', `{{index .Config.Labels "${L.hostResources}"}}`, ...ids])).split('\n');
+  const held = labels.filter((l) => l.trim()).flatMap((l) => JSON.parse(l) as { ref: string; shared?: boolean }[]);
+  return [...new Set(held.filter((h) => h.shared).map((h) => h.ref))].sort();
 }
 
 export function mountDirOf(key: string): string {

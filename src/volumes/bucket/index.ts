@@ -59,6 +59,8 @@ export function bucketBackend<V extends BucketVolume>(kind: BucketKind<V>): Volu
 
   return {
     mountKey: (vol, vm) => kind.key(vol as V, vm),
+    // The key: endpoint, bucket, full prefix, options and key id (never the secret).
+    mountSource: (vol, mount) => mount.mountKey ?? vol.name,
     needsEngineHost: () => true,
     // Credentials come from the environment and the FUSE daemon may have died: never answered from a record.
     recordable: false,
@@ -99,9 +101,9 @@ export function bucketBackend<V extends BucketVolume>(kind: BucketKind<V>): Volu
       await unmountUnused(ctx, new Set(mine.map((m) => m.mountKey!)), (err) => ctx.warn(`${(err as Error).message}`));
     },
 
-    async afterRemove(ctx, resources) {
-      const dirs = new Set(resources.flatMap((r) => r.mountKeys).filter((k) => KEY_PATTERN.test(k)));
-      // Keys of the other bucket kinds are in the same labels: only those with a directory of this kind are ours.
+    async afterRemove(ctx, held) {
+      const dirs = new Set(held.filter((h) => h.shared).map((h) => h.ref).filter((k) => KEY_PATTERN.test(k)));
+      // Keys earlier versions recorded name no backend: only those with a directory of this kind are ours.
       const keys = [...dirs].filter((k) => existsSync(mountDirFor(ctx.stateDir, kind.kind, k)));
       const errors: SbxError[] = [];
       await unmountUnused(ctx, keys, (err) => {

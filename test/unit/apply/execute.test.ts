@@ -1,3 +1,4 @@
+import { volumeKinds } from '../../../src/volumes/index.js';
 import { describe, expect, it } from 'vitest';
 import { executePlan } from '../../../src/apply/execute.js';
 import { L } from '../../../src/labels.js';
@@ -83,7 +84,7 @@ function policyFake(log: string[] = []) {
 }
 
 const quiet = () => new Reporter('quiet', new Chalk({ level: 0 }));
-const opts = { pauseImage: 'sbx-pause:1', now: new Date('2026-01-01T00:00:00Z') };
+const opts = { pauseImage: 'sbx-pause:1', kinds: volumeKinds, now: new Date('2026-01-01T00:00:00Z') };
 
 function plan(d: DesiredSandbox, observed: Observed, pauseImagePresent = false): PlanStep[] {
   const mounted: PreparedMount = { backend: 'host', volume: 'out', mount: { type: 'bind', source: '/staging/x', target: '/out', readOnly: false }, displaySource: '/srv/out', expectedSource: '/staging/x', stagingPath: '/staging/x' };
@@ -145,7 +146,7 @@ describe('executePlan rolls back a failure at any step', () => {
       ...fresh.containers.map((c) => ({ id: c.name, name: c.dockerName, state: 'running', status: 'Up', labels: c.labels })),
     ],
     networks: [{ name: 'sbx-demo', labels: fresh.network!.labels }],
-    volumes: fresh.tmpfsVolumes.map((v) => ({ name: v.name, labels: v.labels })),
+    volumes: fresh.ownedVolumes.map((v) => ({ name: v.name, labels: v.labels })),
   };
   const replace = plan(changed, before, true);
   const initial = () => ({

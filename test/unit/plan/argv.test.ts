@@ -1,12 +1,13 @@
+import { volumeKinds } from '../../../src/volumes/index.js';
 import { describe, expect, it } from 'vitest';
-import { containerCreateArgs, infraCreateArgs, mountFlag, tmpfsVolumeCreateArgs } from '../../../src/plan/argv.js';
+import { containerCreateArgs, infraCreateArgs, mountFlag, ownedVolumeCreateArgs } from '../../../src/plan/argv.js';
 import { desiredSandbox } from '../../../src/plan/desired.js';
 import { tmpSizeBytes } from '../../../src/plan/tmp-budget.js';
 import { tmpfsMount } from '../../../src/volumes/tmpfs.js';
 import { container, sandbox } from './fixtures.js';
 
 const MI = 1024 * 1024;
-const opts = { pauseImage: 'sbx-pause:1', now: new Date('2026-01-01T00:00:00Z') };
+const opts = { pauseImage: 'sbx-pause:1', kinds: volumeKinds, now: new Date('2026-01-01T00:00:00Z') };
 const withoutLabels = (argv: string[]) => argv.filter((a, i) => a !== '--label' && argv[i - 1] !== '--label');
 
 describe('docker argv', () => {
@@ -22,7 +23,7 @@ describe('docker argv', () => {
       '--pids-limit', '512',
       '--security-opt', 'no-new-privileges:true',
       '--tmpfs', '/tmp:size=26843545,mode=1777',
-      '--mount', `type=volume,src=${d.tmpfsVolumes[0].name},dst=/data`,
+      '--mount', `type=volume,src=${d.ownedVolumes[0].name},dst=/data`,
       '--entrypoint', 'sh', 'sbx-test/busybox:1', '-c', 'sleep 3600',
     ]);
   });
@@ -58,8 +59,8 @@ describe('docker argv', () => {
 
   it('tmpfs volume: one local-driver volume with the size in bytes', () => {
     const d = desiredSandbox(sandbox(), opts);
-    expect(withoutLabels(tmpfsVolumeCreateArgs(d.tmpfsVolumes[0]))).toEqual([
-      'volume', 'create', '--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', `o=size=${8 * MI},mode=1777`, d.tmpfsVolumes[0].name,
+    expect(withoutLabels(ownedVolumeCreateArgs(d.ownedVolumes[0]))).toEqual([
+      'volume', 'create', '--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', `o=size=${8 * MI},mode=1777`, d.ownedVolumes[0].name,
     ]);
   });
 

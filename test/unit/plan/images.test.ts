@@ -1,10 +1,11 @@
+import { volumeKinds } from '../../../src/volumes/index.js';
 import { describe, expect, it } from 'vitest';
 import { desiredSandbox } from '../../../src/plan/desired.js';
 import { imageSteps, imagesToResolve } from '../../../src/plan/images.js';
 import { container, sandbox } from './fixtures.js';
 
 function images(...cs: Parameters<typeof container>[]) {
-  const d = desiredSandbox(sandbox({ volumes: [], containers: cs.map((c) => container(...c)) }), { pauseImage: 'sbx-pause:t' });
+  const d = desiredSandbox(sandbox({ volumes: [], containers: cs.map((c) => container(...c)) }), { pauseImage: 'sbx-pause:t', kinds: volumeKinds });
   return imagesToResolve(d.containers);
 }
 
@@ -29,7 +30,7 @@ describe('image resolution', () => {
   });
 
   it('the pull policy is not part of the config hash (changing it keeps the container)', () => {
-    const hash = (p: 'never' | 'always') => desiredSandbox(sandbox({ volumes: [], containers: [container('a', { imagePullPolicy: p })] }), { pauseImage: 'sbx-pause:t' }).containers[0].hash;
+    const hash = (p: 'never' | 'always') => desiredSandbox(sandbox({ volumes: [], containers: [container('a', { imagePullPolicy: p })] }), { pauseImage: 'sbx-pause:t', kinds: volumeKinds }).containers[0].hash;
     expect(hash('never')).toBe(hash('always'));
   });
 });

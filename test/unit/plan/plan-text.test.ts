@@ -8,7 +8,7 @@ import type { Observed } from '../../../src/plan/observe.js';
 import { planText, printedSteps } from '../../../src/plan/plan-text.js';
 import { realisePlan } from '../../../src/plan/realise.js';
 import { reconcile } from '../../../src/plan/reconcile.js';
-import { mountKeyFor, plannedMounts, volumeSteps } from '../../../src/volumes/index.js';
+import { plannedMounts, volumeKinds, volumeSteps } from '../../../src/volumes/index.js';
 import { DNS_HELPER_QUERY_PORT, dnsmasqArgs } from '../../../src/network/dnsmasq-args.js';
 import { egressPolicy } from '../../../src/network/policy.js';
 import { rulesetText } from '../../../src/network/ruleset.js';
@@ -28,7 +28,7 @@ function plan(sb: Sandbox, observed: (d: DesiredSandbox) => Observed, over: { pa
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const d = desiredSandbox(sb, { pauseImage: 'sbx-pause:golden', mountKey: mountKeyFor, now: NOW });
+    const d = desiredSandbox(sb, { pauseImage: 'sbx-pause:golden', kinds: volumeKinds, now: NOW });
     const ctx = context(new FakeDocker(), '/var/lib/sbx', { sandboxId: sb.id, nonce: 'r1' });
     const p = reconcile(d, observed(d), 'r1');
     return { d, p, ctx, steps: (vs: Awaited<ReturnType<typeof volumeSteps>>) => realisePlan(p, d, {
@@ -62,7 +62,7 @@ function after(d: DesiredSandbox): Observed {
   return {
     containers: [d.infra, ...d.containers].map((c) => ({ id: `id-${'dockerName' in c ? c.dockerName : c.name}`, name: 'dockerName' in c ? c.dockerName : c.name, state: 'running', status: 'Up', labels: c.labels })),
     networks: d.network ? [{ name: d.network.name, labels: d.network.labels }] : [],
-    volumes: d.tmpfsVolumes.map((v) => ({ name: v.name, labels: v.labels })),
+    volumes: d.ownedVolumes.map((v) => ({ name: v.name, labels: v.labels })),
   };
 }
 

@@ -1,3 +1,4 @@
+import { volumeKinds } from '../../../src/volumes/index.js';
 import { describe, expect, it } from 'vitest';
 import { L } from '../../../src/labels.js';
 import { desiredSandbox, type DesiredSandbox } from '../../../src/plan/desired.js';
@@ -5,7 +6,7 @@ import type { Observed, ObservedContainer } from '../../../src/plan/observe.js';
 import { reconcile } from '../../../src/plan/reconcile.js';
 import { container, sandbox } from './fixtures.js';
 
-const opts = { pauseImage: 'sbx-pause:1', now: new Date('2026-01-01T00:00:00Z') };
+const opts = { pauseImage: 'sbx-pause:1', kinds: volumeKinds, now: new Date('2026-01-01T00:00:00Z') };
 const empty: Observed = { containers: [], networks: [], volumes: [] };
 
 /** What Docker would report right after a successful apply of `d`. */
@@ -14,7 +15,7 @@ function observedAfter(d: DesiredSandbox, state = 'running'): Observed {
   return {
     containers: [c(d.infra.name, d.infra.labels), ...d.containers.map((x) => c(x.dockerName, x.labels))],
     networks: d.network ? [{ name: d.network.name, labels: d.network.labels }] : [],
-    volumes: d.tmpfsVolumes.map((v) => ({ name: v.name, labels: v.labels })),
+    volumes: d.ownedVolumes.map((v) => ({ name: v.name, labels: v.labels })),
   };
 }
 
@@ -86,9 +87,11 @@ describe('reconcile', () => {
   });
 
   it.each([
-    ['a staging bind', L.stagedMounts, '["/var/lib/sbx/staging/demo/writer/0"]'],
-    ['an ossfs mount', L.mountKeys, '["0123456789abcdef0123"]'],
-  ])('a stopped container holding %s is recreated, not started: the host-side mount may be gone', (_what, label, value) => {
+    ['a staging bind', L.hostResources, '[{"backend":"host","ref":"/var/lib/sbx/staging/demo/writer/0"}]', [{ backend: 'host', ref: '/var/lib/sbx/staging/demo/writer/0' }]],
+    ['a shared bucket mount', L.hostResources, '[{"backend":"s3","ref":"0123456789abcdef0123","shared":true}]', [{ backend: 's3', ref: '0123456789abcdef0123', shared: true }]],
+    ['a staging bind (recorded by an earlier version)', L.legacyStagedMounts, '["/var/lib/sbx/staging/demo/writer/0"]', [{ ref: '/var/lib/sbx/staging/demo/writer/0' }]],
+    ['an ossfs mount (recorded by an earlier version)', L.legacyMountKeys, '["0123456789abcdef0123"]', [{ ref: '0123456789abcdef0123', shared: true }]],
+  ])('a stopped container holding %s is recreated, not started: the host-side mount may be gone', (_what, label, value, held) => {
     const d = desiredSandbox(sandbox(), opts);
     const obs = observedAfter(d);
     const writer = obs.containers.find((c) => c.name === 'sbx-demo..writer')!;
@@ -101,7 +104,7 @@ describe('reconcile', () => {
       'remove-container:sbx-demo..writer.old-r2',
     ]);
     expect(plan.steps[1].cause).toBe('container is exited and its host-side mounts are prepared again');
-    expect(plan.steps[2]).toMatchObject({ resources: { [label === L.mountKeys ? 'mountKeys' : 'stagedMounts']: JSON.parse(value) } });
+    expect(plan.steps[2]).toMatchObject({ resources: held });
   });
 
   it('a dead infra container forces every container to be recreated (they lost its network namespace)', () => {
@@ -125,8 +128,8 @@ describe('reconcile', () => {
       volumes: [{ kind: 'ossfs', name: 'b', bucket: 'bk', endpoint: 'https://e', prefix: 'p', version: '2.0', options: [] }],
       containers: [container('app', { volumeMounts: [{ name: 'b', mountPath: '/mnt', readOnly: false }] })],
     });
-    const a = desiredSandbox(sb, { ...opts, mountKey: () => 'k1' });
-    const b = desiredSandbox(sb, { ...opts, mountKey: () => 'k2' });
+    const a = desiredSandbox(sb, { ...opts, kinds: { ...volumeKinds, mountKey: () => 'k1' } });
+    const b = desiredSandbox(sb, { ...opts, kinds: { ...volumeKinds, mountKey: () => 'k2' } });
     expect(a.containers[0].labels[`${L.mountUser}.k1`]).toBe('1');
     expect(a.containers[0].hash).not.toBe(b.containers[0].hash);
   });

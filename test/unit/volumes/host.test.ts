@@ -139,7 +139,7 @@ describe('host prepare / release', () => {
     const pa = await hostBackend.prepare(c, a.m, a.dc);
     const pb = await hostBackend.prepare(c, b.m, b.dc);
     expect(pa.stagingPath).not.toBe(pb.stagingPath);
-    await hostBackend.afterRemove(c, [{ stagedMounts: [pa.stagingPath!, pb.stagingPath!], mountKeys: [] }]);
+    await hostBackend.afterRemove(c, [{ backend: 'host', ref: pa.stagingPath! }, { backend: 'host', ref: pb.stagingPath! }]);
     expect(stagedMounts(stateDir)).toEqual([]);
   });
 

@@ -112,7 +112,10 @@ describe('sweepStaging (sbx gc)', () => {
     const orphan = staged('demo', 'sbx-demo..old', '0-orph');
     await stagePinned(path.join(data, 'train'), used);
     await stagePinned(path.join(data, 'train'), orphan);
-    const docker = new FakeDocker((args) => (args[0] === 'ps' ? { stdout: `${JSON.stringify([used])}\n\n` } : {}));
+    // docker ps of every sbx container: id, name, state, status, created, then its labels (plan/observe.ts); one holds `used`.
+    const held = JSON.stringify([{ backend: 'host', ref: used }]);
+    const row = ['c1', 'sbx-demo..app', 'running', 'Up', '', 'demo', 'container', 'app', '', '', '', '', held, '', ''].join('\u001f');
+    const docker = new FakeDocker((args) => (args[0] === 'ps' ? { stdout: `${row}\n` } : {}));
     const ctx = context(docker, stateDir, { sandboxId: '' });
 
     const dry = await sweepStaging(ctx, true);

@@ -113,11 +113,11 @@ describe.skipIf(!canFuse)('ossfs backend on a real FUSE mount (s3fs doubles, S3 
     expect(await mountsUnder(stateDir)).toHaveLength(1);
 
     users.set(m.mountKey!, ['container-b']);
-    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], mountKeys: [m.mountKey!] }]);
+    await ossfsBackend.afterRemove(ctx(), [{ backend: 'ossfs', ref: m.mountKey!, shared: true }]);
     expect(await mountsUnder(stateDir)).toHaveLength(1);
 
     users.delete(m.mountKey!);
-    await ossfsBackend.afterRemove(ctx(), [{ stagedMounts: [], mountKeys: [m.mountKey!] }]);
+    await ossfsBackend.afterRemove(ctx(), [{ backend: 'ossfs', ref: m.mountKey!, shared: true }]);
     expect(await mountsUnder(stateDir)).toEqual([]);
     expect(existsSync(a.mount.source)).toBe(false);
   });
