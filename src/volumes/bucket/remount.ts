@@ -18,6 +18,9 @@ export async function mountRequest(ctx: BackendContext, kind: BucketKind, vol: B
   return { kind, adapter, vol, prefix: fullPrefix(vol, subPath), key, dir, stateDir: ctx.stateDir, bin, creds, log: ctx.trace ?? (() => undefined) };
 }
 
+/** Beside a key's mount directory: where a remount mounts the bucket fresh (gc sweeps a leftover one). */
+export const REMOUNT_SUFFIX = '.remount';
+
 /**
  * Replaces a dead mount without taking it off: running containers' binds hang on it, and only a mount
  * stacked on top of it propagates into them (they bind with rslave, it is shared). So the bucket is
@@ -25,7 +28,7 @@ export async function mountRequest(ctx: BackendContext, kind: BucketKind, vol: B
  * through the bind). The dead layer goes with the last user's unmount.
  */
 export async function remountOver(r: MountRequest): Promise<void> {
-  const fresh = `${r.dir}.remount`;
+  const fresh = `${r.dir}${REMOUNT_SUFFIX}`;
   await unmountDir(fresh, { lazyFirst: true, code: r.kind.codes.unmount }).catch(() => undefined);
   await mountBucket({ ...r, dir: fresh });
   let failure: string | undefined;

@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SbxError } from '../../errors.js';
 import { withLocks } from '../../lock.js';
@@ -9,7 +9,7 @@ import { staleCredentialDirs } from './credentials.js';
 import type { BucketKind } from './adapter.js';
 import { KEY_PATTERN, logRoot as logRootOf, mountDirFor, mountRoot } from './identity.js';
 import { probeMount } from './probe.js';
-import { mountRequest, remountOver } from './remount.js';
+import { mountRequest, REMOUNT_SUFFIX, remountOver } from './remount.js';
 import { volumeOfKey } from './spec-volume.js';
 import { removeMount } from './teardown.js';
 import { unmountDir } from './unmount.js';
@@ -22,7 +22,8 @@ const STALE_CREDENTIALS_MS = 5 * 60_000;
 /** `sbx gc`: mounts no container uses, dead FUSE endpoints, and what interrupted mounts left behind. */
 export async function sweepBuckets(ctx: BackendContext, kind: BucketKind, dryRun: boolean): Promise<GcAction[]> {
   const actions: GcAction[] = [];
-  const keys = (await readdir(mountRoot(ctx.stateDir, kind.kind)).catch(() => [] as string[])).filter((k) => KEY_PATTERN.test(k));
+  const entries = await readdir(mountRoot(ctx.stateDir, kind.kind)).catch(() => [] as string[]);
+  const keys = entries.filter((k) => KEY_PATTERN.test(k));
   for (const key of keys) {
     try {
       await withLocks(mountLockNames([key]), () => sweepMount(ctx, kind, key, dryRun, actions), { timeoutMs: LOCK_TIMEOUT_MS });
@@ -31,6 +32,9 @@ export async function sweepBuckets(ctx: BackendContext, kind: BucketKind, dryRun
       if (err.code === 'LOCK_TIMEOUT') ctx.log(`${kind.kind} mount ${key}: in use by a running sbx, skipped`);
       else ctx.warn(err.message);
     }
+  }
+  for (const key of entries.filter((e) => e.endsWith(REMOUNT_SUFFIX) && KEY_PATTERN.test(e.slice(0, -REMOUNT_SUFFIX.length)))) {
+    await sweepRemountLeftover(ctx, kind, key.slice(0, -REMOUNT_SUFFIX.length), dryRun, actions);
   }
   const logRoot = logRootOf(ctx.stateDir, kind.kind);
   for (const key of (await readdir(logRoot).catch(() => [] as string[])).filter((k) => KEY_PATTERN.test(k) && !keys.includes(k))) {
@@ -42,6 +46,31 @@ export async function sweepBuckets(ctx: BackendContext, kind: BucketKind, dryRun
     if (!dryRun) await rm(dir, { recursive: true, force: true });
   }
   return actions;
+}
+
+/**
+ * `<key>.remount` is where a remount mounts the bucket fresh before binding it over the dead mount; an
+ * sbx killed in between leaves it (a FUSE mount or an empty directory). Remounts run under the key's
+ * lock, so one found under that lock is a leftover.
+ */
+async function sweepRemountLeftover(ctx: BackendContext, kind: BucketKind, key: string, dryRun: boolean, actions: GcAction[]): Promise<void> {
+  const dir = `${mountDirFor(ctx.stateDir, kind.kind, key)}${REMOUNT_SUFFIX}`;
+  try {
+    await withLocks(
+      mountLockNames([key]),
+      async () => {
+        actions.push({ what: `${kind.kind} remount point ${dir}`, reason: 'left by an interrupted remount' });
+        if (dryRun) return;
+        await unmountDir(dir, { lazyFirst: true, code: kind.codes.unmount }).catch((err: unknown) => ctx.warn(`${(err as Error).message}`));
+        await rmdir(dir).catch((err: unknown) => ctx.warn(`cannot remove ${dir}: ${(err as Error).message}`));
+      },
+      { timeoutMs: LOCK_TIMEOUT_MS },
+    );
+  } catch (err) {
+    if (!(err instanceof SbxError)) throw err;
+    if (err.code === 'LOCK_TIMEOUT') ctx.log(`${kind.kind} remount point ${dir}: in use by a running sbx, skipped`);
+    else ctx.warn(err.message);
+  }
 }
 
 async function sweepMount(ctx: BackendContext, kind: BucketKind, key: string, dryRun: boolean, actions: GcAction[]): Promise<void> {
