@@ -9,13 +9,13 @@ import { settleInOrder } from '../concurrency.js';
 import { sharedMountKeys } from '../plan/mounts.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
-import { mountLockNames, releaseContainerResources, removeCreatedPvcVolumes } from '../volumes/index.js';
+import { mountLockNames, releaseContainerResources, removeCreatedVolumes } from '../volumes/index.js';
 import { backendContext } from '../volumes/types.js';
 
 export interface DeleteOptions {
   docker: DockerClient;
   reporter: Reporter;
-  /** Also remove pvc volumes this sandbox created (create: true) that nothing else uses. */
+  /** Also remove the Docker volumes the backends created for this sandbox (pvc create: true) that nothing else uses. */
   volumes?: boolean;
   lockTimeoutMs?: number;
   /** Several sandboxes in one command: the caller holds this sandbox's lock and listed its objects once for all. */
@@ -39,7 +39,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
         // network policy hook: a DNS helper left without its sandbox goes too.
         const helperStopped = await releaseEgress(ctx, id);
         if (!networks.length && !volumes.length) {
-          if (o.volumes) await removeCreatedPvcVolumes(ctx);
+          if (o.volumes) await removeCreatedVolumes(ctx);
           return helperStopped;
         }
       }
@@ -65,7 +65,7 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
         volumes.length ? o.docker.run(['volume', 'rm', '--force', ...volumes], { what: `remove volumes of ${id}` }) : undefined,
         ...networks.map((n) => o.docker.run(['network', 'rm', n.name], { what: `remove network ${n.name}` })),
       ]);
-      if (o.volumes) await removeCreatedPvcVolumes(ctx);
+      if (o.volumes) await removeCreatedVolumes(ctx);
       return true;
     },
   );

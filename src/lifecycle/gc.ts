@@ -35,7 +35,7 @@ export async function collectGarbage(o: GcOptions): Promise<{ actions: GcAction[
   const sandboxes = sandboxesFrom(observed.containers, now);
   const candidates: Candidate[] = [
     ...sandboxes.map((s) => ({ ...s, lastCreated: () => Promise.resolve(newestContainer(observed, s.id)) })),
-    // An apply killed before its first container leaves only a network or tmpfs volume.
+    // An apply killed before its first container leaves only a network or a volume the sandbox owns.
     ...idsWithoutContainers(observed).map((id) => ({ id, expired: false, incomplete: true, lastCreated: () => newestObject(o.docker, observed, id) })),
   ];
   const deleted = new Set<string>();

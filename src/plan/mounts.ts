@@ -25,7 +25,7 @@ export interface PreparedMount {
   displaySource: string;
   /**
    * Host path the engine must see as the mount source after create (checked against docker inspect),
-   * when sbx resolved the path itself (host, pvc fallback, bucket mounts).
+   * when sbx resolved the path itself (a staging bind, a shared host mount).
    */
   expectedSource?: string;
   /** Private staging bind mount made for this container mount; removed when the container goes. */

@@ -13,7 +13,7 @@ export interface PlanFacts {
   rootfsSizeBytes: (dc: DesiredContainer) => number | undefined;
   /** The Docker mounts the backends will prepare for a container (sources final, no side effects). */
   mountsOf: (dc: DesiredContainer) => PreparedMount[];
-  /** Docker volumes the backends need created first (pvc `create: true`): argv and its undo. */
+  /** Docker volumes the backends need created first (volumes/backend.ts volumeSteps): argv and its undo. */
   volumeSteps: PlanStep[];
   /** The network policy to install in the infra container's namespace (egress true or an allow-list). */
   policy?: { ruleset: string; dnsHelper?: string[] };

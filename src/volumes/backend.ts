@@ -47,6 +47,8 @@ export interface VolumeBackend {
    * earlier versions recorded without a backend). Caller holds the locks of their shared mount keys (mountLockNames).
    */
   afterRemove(ctx: BackendContext, held: HeldResource[]): Promise<void>;
+  /** `sbx delete --volumes`: remove the Docker volumes volumeSteps() created for this sandbox that nothing uses. */
+  removeCreated?(ctx: BackendContext): Promise<void>;
   /** `sbx gc`: host-side leftovers no container references. */
   sweep(ctx: BackendContext, dryRun: boolean): Promise<GcAction[]>;
 }

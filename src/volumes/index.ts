@@ -165,8 +165,10 @@ export async function releaseContainerResources(ctx: BackendContext, resources: 
   }
 }
 
-/** delete --volumes: pvc volumes labelled as created by this sandbox, when no container uses them. */
-export { removeCreatedPvcVolumes } from './pvc.js';
+/** delete --volumes: Docker volumes a backend created for this sandbox (not the ones it owns), when no container uses them. */
+export async function removeCreatedVolumes(ctx: BackendContext): Promise<void> {
+  for (const kind of ORDER) await BACKENDS[kind].removeCreated?.(ctx);
+}
 
 /** gc: host-side leftovers of every backend. */
 export async function sweepHostMounts(ctx: BackendContext, dryRun: boolean): Promise<GcAction[]> {

@@ -4,6 +4,7 @@ import type { PvcVolume } from '../manifest/model.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import type { PlanStep } from '../plan/steps.js';
 import type { VolumeBackend } from './backend.js';
+import { removeCreatedPvcVolumes } from './pvc-cleanup.js';
 import { inspectVolumes, type VolumeInfo } from './pvc-inspect.js';
 import { canonicalDirectory, PathProblem, problemError, resolveInside, throwAll, type PathProblemKind } from './safe-path.js';
 import { stagingPathFor, releaseStaged, stagePinned } from './staging.js';
@@ -58,6 +59,7 @@ export const pvcBackend: VolumeBackend = {
     return [...missing].map(([claim, dc]) => createVolumeStep(ctx, claim, dc));
   },
 
+  removeCreated: (ctx) => removeCreatedPvcVolumes(ctx),
   async afterRemove(ctx, held) {
     await releaseStaged(ctx, held.filter((h) => !h.shared && h.backend === 'pvc').map((h) => h.ref));
   },
@@ -195,4 +197,4 @@ function userLabels(dc: DesiredContainer): Record<string, string> {
   return Object.fromEntries(Object.entries(dc.labels).filter(([k]) => !k.startsWith(`${LABEL_PREFIX}.`)));
 }
 
-export { removeCreatedPvcVolumes } from './pvc-cleanup.js';
+export { removeCreatedPvcVolumes };
