@@ -145,9 +145,10 @@ export function buildProgram(signal?: AbortSignal): Command {
 
   program
     .command('gc')
-    .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead ossfs mounts')
+    .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead bucket mounts')
     .option('--dry-run', 'print what would be removed')
-    .addHelpText('after', examples(['sbx gc', 'sbx gc --dry-run']))
+    .option('--concurrency <n>', 'sandboxes deleted at once (default: twice the CPUs, at most 8)')
+    .addHelpText('after', examples(['sbx gc', 'sbx gc --dry-run', 'sbx gc --concurrency 4']))
     .action(action(() => import('./gc.js'), signal));
 
   program

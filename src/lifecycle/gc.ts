@@ -1,5 +1,7 @@
 import { forgetAppliedRecord, recordedSandboxes } from '../apply/applied-record.js';
 import type { DockerClient } from '../docker/engine.js';
+import { defaultConcurrency, settleInOrder } from '../concurrency.js';
+import { SbxError, SbxErrors } from '../errors.js';
 import { isLocked } from '../lock.js';
 import { L } from '../labels.js';
 import { sweepEgress } from '../network/index.js';
@@ -21,6 +23,8 @@ export interface GcOptions {
   reporter: Reporter;
   dryRun: boolean;
   now?: Date;
+  /** Sandboxes deleted at once (default: defaultConcurrency()). */
+  concurrency?: number;
 }
 
 /**
@@ -46,14 +50,17 @@ export async function collectGarbage(o: GcOptions): Promise<{ actions: GcAction[
     if (!reason) continue;
     actions.push({ what: `sandbox ${s.id}`, reason });
     deleted.add(s.id);
-    if (!o.dryRun) await deleteSandbox(s.id, { docker: o.docker, reporter: o.reporter });
   }
+  // Each under its own lock; one that fails does not stop the others (its error is thrown at the end).
+  const outcomes = o.dryRun ? [] : await settleInOrder([...deleted], o.concurrency ?? defaultConcurrency(), (id) => deleteSandbox(id, { docker: o.docker, reporter: o.reporter }));
+  const failures = outcomes.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   actions.push(...(await removeStashedContainers(o, observed, deleted, now)));
   const ctx = backendContext(o.docker, '', o.reporter);
   actions.push(...(await sweepHostMounts(ctx, o.dryRun)));
   // network policy hook: DNS helpers whose sandbox or namespace is gone.
   actions.push(...(await sweepEgress(ctx, infraName, o.dryRun)));
   if (!o.dryRun) await forgetRecordsOfGoneSandboxes(observed, deleted);
+  if (failures.length) throw failures.length === 1 || !failures.every((f) => f instanceof SbxError) ? failures[0] : new SbxErrors(failures as SbxError[]);
   return { actions };
 }
 
