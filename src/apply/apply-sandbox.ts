@@ -103,16 +103,22 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
 }
 
 /**
- * Observe, reconcile once, check, and realise every step with its final commands. One `docker ps`
- * first: when the containers alone show a converged sandbox that is all (a no-op apply is one docker
- * call). Otherwise one more round, in parallel: networks, volumes, engine facts and the pause image.
+ * Observe, reconcile once, check, and realise every step with its final commands. What a new sandbox
+ * needs to know is asked in one round: containers, networks, volumes, engine facts, the pause image
+ * and every image the manifest names, side by side. When the containers alone show a converged
+ * sandbox, the other answers are not needed and are dropped (a re-apply of an unchanged file is
+ * answered before this, from the applied record: cli/fast-noop.ts).
  */
 async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedApply> {
   const run = randomBytes(4).toString('hex');
   const pauseImage = pauseImageRef();
   const desired = desiredSandbox(sandbox, { pauseImage, kinds: volumeKinds });
-  const containers = o.observed?.containers ?? (await observeContainers(o.docker, desired.id));
   const ctx = applyContext(o, sandbox.id, run);
+  const observed = o.observed?.containers;
+  const facts = observed && containersConverged(desired, observed) ? undefined : askEngine(o, sandbox, desired, pauseImage, ctx.stateDir);
+  // Marked handled now: its answers are awaited only if needed, and a failure then is thrown there.
+  facts?.catch(() => undefined);
+  const containers = observed ?? (await observeContainers(o.docker, desired.id));
   const policy = egressPolicy(sandbox);
   if (containersConverged(desired, containers)) {
     const plan = reconcile(desired, assumedObservation(desired, containers), run);
@@ -124,20 +130,14 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
       : [];
     return { desired, containers, plan, steps: [...repairs, ...restore], ctx };
   }
-  const [listed, info, pausePresent, planned] = await Promise.all([
-    observeNetworksAndVolumes(o.docker, desired.id),
-    engineInfo(o.docker, needsApiVersion(desired.containers)),
-    pauseImagePresent(o.docker, pauseImage),
-    plannedPolicy(sandbox, ctx.stateDir),
-    policy ? refuseRemoteEngine(o.docker, sandbox) : undefined,
-  ]);
+  const { listed, info, pausePresent, planned, present } = await (facts ?? askEngine(o, sandbox, desired, pauseImage, ctx.stateDir));
   const plan = reconcile(desired, { containers, ...listed }, run);
   const withInfo = applyContext(o, sandbox.id, run, info);
   const toCreate = createdContainers(plan);
   // Every check that can fail on bad input runs before anything is created.
   checkResources(sandbox, toCreate, info);
   const images = imagesToResolve(toCreate);
-  const [present] = await Promise.all([imagesPresent(o.docker, [...images.keys()]), toCreate.length ? preflight(withInfo, desired, toCreate) : undefined]);
+  if (toCreate.length) await preflight(withInfo, desired, toCreate);
   const keepsInfra = !plan.steps.some((s) => s.kind === 'create-infra');
   const steps = realisePlan(plan, desired, {
     pauseImage,
@@ -150,6 +150,19 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
     imageSteps: imageSteps(images, present),
   });
   return { desired, containers, plan, steps, ctx: withInfo, info };
+}
+
+/** The read-only questions a sandbox that is not converged needs answered, all at once. */
+async function askEngine(o: ApplyOptions, sandbox: Sandbox, desired: DesiredSandbox, pauseImage: string, stateDir: string) {
+  const [listed, info, pausePresent, planned, present] = await Promise.all([
+    observeNetworksAndVolumes(o.docker, desired.id),
+    engineInfo(o.docker, needsApiVersion(desired.containers)),
+    pauseImagePresent(o.docker, pauseImage),
+    plannedPolicy(sandbox, stateDir),
+    imagesPresent(o.docker, [...imagesToResolve(desired.containers).keys()]),
+    egressPolicy(sandbox) ? refuseRemoteEngine(o.docker, sandbox) : undefined,
+  ]);
+  return { listed, info, pausePresent, planned, present };
 }
 
 /** Why a kept infra container's namespace needs its policy installed again, or undefined when it holds it. */
