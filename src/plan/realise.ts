@@ -90,7 +90,7 @@ function commands(s: Exclude<Step, { kind: 'remove-container' }>, d: DesiredSand
       return { phase: 'prepare', run: [docker(networkCreateArgs(s.name, d.network!.labels), `create network ${s.name}`)], undo: [docker(['network', 'rm', s.name], `remove network ${s.name}`)] };
     case 'create-volume':
       return {
-        phase: 'prepare',
+        phase: 'infra',
         run: [docker(ownedVolumeCreateArgs(s.volume), `create volume ${s.volume.volume}`)],
         undo: [docker(['volume', 'rm', '--force', s.volume.name], `remove volume ${s.volume.name}`)],
       };

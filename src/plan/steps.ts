@@ -33,7 +33,10 @@ export type Command =
   /** Stop the sandbox's DNS helper (its rules die with the namespace). */
   | { kind: 'release-network-policy'; sandbox: string };
 
-/** Steps of one phase run side by side; phases run in order. */
+/**
+ * Steps of one phase run side by side; phases run in order. The Docker volumes containers mount are
+ * created in the infra phase, beside the infra container, which needs none of them.
+ */
 export type Phase = 'images' | 'stash' | 'prepare' | 'infra' | 'policy' | 'containers' | 'cleanup';
 export const PHASES: readonly Phase[] = ['images', 'stash', 'prepare', 'infra', 'policy', 'containers', 'cleanup'];
 

@@ -186,7 +186,7 @@ function createVolumeStep(ctx: BackendContext, claim: string, dc: DesiredContain
     action: 'create',
     resource: `volume ${claim}`,
     cause: 'pvc with create: true, and the volume is missing',
-    phase: 'prepare',
+    phase: 'infra',
     run: [{ kind: 'docker', args: ['volume', 'create', ...labelArgs, claim], what: `create volume ${claim}` }],
     undo: [{ kind: 'docker', args: ['volume', 'rm', claim], what: `remove volume ${claim}` }],
   };

@@ -107,11 +107,11 @@ describe('executePlan rolls back a failure at any step', () => {
   const fresh = desiredSandbox(egressSandbox, opts);
   const steps = plan(fresh, { containers: [], networks: [], volumes: [] });
 
-  it('a new sandbox: the plan runs network, volume, pause image, infra, then each container', () => {
+  it('a new sandbox: the plan runs pause image and network, then the volume beside the infra container, then each container', () => {
     expect(steps.map((s) => `${s.phase}: ${s.action} ${s.resource}`)).toEqual([
       'prepare: build image sbx-pause:1',
       'prepare: create network sbx-demo',
-      'prepare: create volume shared (sbx-demo..shared.7815d3a0)',
+      'infra: create volume shared (sbx-demo..shared.7815d3a0)',
       'infra: create infra container',
       'containers: create container writer',
       'containers: create container reader',
@@ -191,7 +191,7 @@ describe('executePlan rolls back a failure at any step', () => {
       volumeSteps: [],
       policy: { ruleset: 'table inet sbx {}\n', dnsHelper: ['--port=53'] },
     });
-    expect(withPolicy.map((s) => s.phase)).toEqual(['prepare', 'prepare', 'infra', 'policy', 'containers', 'containers']);
+    expect(withPolicy.map((s) => s.phase)).toEqual(['prepare', 'infra', 'infra', 'policy', 'containers', 'containers']);
     const world: World = { containers: new Map(), volumes: new Set(), networks: new Set() };
     const log: string[] = [];
     const o = { docker: engine(world, k), reporter: quiet(), mounts: mountsFake(), stdin: { 'pause-image-tar': () => new Uint8Array() }, policy: policyFake(log) };

@@ -187,7 +187,7 @@ describe('pvc planned and prepare', () => {
         action: 'create',
         resource: 'volume fresh',
         cause: 'pvc with create: true, and the volume is missing',
-        phase: 'prepare',
+        phase: 'infra',
         run: [{ kind: 'docker', args: ['volume', 'create', '--label', 'dev.sbx.created-by=demo', '--label', 'team=a', 'fresh'], what: 'create volume fresh' }],
         undo: [{ kind: 'docker', args: ['volume', 'rm', 'fresh'], what: 'remove volume fresh' }],
       },

@@ -26,7 +26,7 @@ describe('tmpfs volumes through the backend contract', () => {
     const d = desiredSandbox(withSize(8 * MI), opts);
     const steps = realisePlan(reconcile(d, { containers: [], networks: [], volumes: [] }, 'r1'), d, facts);
     const create = steps.find((s) => s.resource.startsWith('volume shared'))!;
-    expect(create).toMatchObject({ action: 'create', cause: 'missing', phase: 'prepare' });
+    expect(create).toMatchObject({ action: 'create', cause: 'missing', phase: 'infra' });
     expect(create.run.map(argvOf)).toEqual([
       ['volume', 'create', '--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', `o=size=${8 * MI},mode=1777`, d.ownedVolumes[0].name],
     ]);
@@ -41,7 +41,7 @@ describe('tmpfs volumes through the backend contract', () => {
     expect(d.ownedVolumes[0].name).not.toBe(before.ownedVolumes[0].name);
     const steps = realisePlan(reconcile(d, after(before), 'r2'), d, facts);
     const lines = steps.map((s) => `${s.phase} ${s.action} ${s.resource} — ${s.cause}`);
-    expect(lines).toContain(`prepare create volume shared (${d.ownedVolumes[0].name}) — size changed`);
+    expect(lines).toContain(`infra create volume shared (${d.ownedVolumes[0].name}) — size changed`);
     expect(lines).toContain(`cleanup remove volume ${before.ownedVolumes[0].name} — replaced (size changed)`);
     expect(steps.filter((s) => s.action === 'create' && s.resource.startsWith('container')).map((s) => s.cause)).toEqual(['configuration changed', 'configuration changed']);
   });
