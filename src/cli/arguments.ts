@@ -33,3 +33,9 @@ export function parseConcurrency(value: string | undefined): number {
   if (!/^[1-9]\d{0,2}$/.test(value)) throw new SbxError('USAGE', `--concurrency takes a whole number from 1 to 999, not ${JSON.stringify(value)}`);
   return Number(value);
 }
+
+/** `-l KEY=VALUE` (or `-l KEY`): a label the sandboxes must carry, as Docker's label filter takes it. */
+export function labelSelector(value: string): string {
+  if (!/^[^=,\s]+(=[^,]*)?$/.test(value)) throw new SbxError('USAGE', `-l/--selector takes KEY=VALUE or KEY (one label per flag), not ${JSON.stringify(value)}`);
+  return value;
+}

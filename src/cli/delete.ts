@@ -1,9 +1,10 @@
 import { SbxError } from '../errors.js';
-import { deleteSandbox, deleteSandboxes } from '../lifecycle/delete.js';
+import { deleteSandbox } from '../lifecycle/delete.js';
+import { deleteSandboxes } from '../lifecycle/delete-many.js';
 import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { toJson } from '../ui/format.js';
-import { parseConcurrency, sandboxIdArgument } from './arguments.js';
+import { labelSelector, parseConcurrency, sandboxIdArgument } from './arguments.js';
 import { reportFailures, sandboxFailures } from './sandbox-failures.js';
 import type { Ctx } from './context.js';
 import { loadForCommand } from './load.js';
@@ -13,14 +14,16 @@ interface DeleteFlags {
   all?: boolean;
   volumes?: boolean;
   concurrency?: string;
+  selector?: string[];
 }
 
 export async function run(ctx: Ctx, ids: string[], flags: DeleteFlags): Promise<void> {
   const format = ctx.format('table', ['table', 'json', 'name']);
   const targets = new Set(ids.map(sandboxIdArgument));
   if (flags.filename) for (const sb of await loadForCommand(ctx, flags.filename)) targets.add(sb.id);
-  if (flags.all) for (const s of sandboxesFrom(await observeContainers(ctx.docker))) targets.add(s.id);
-  if (!targets.size && !flags.all) throw new SbxError('USAGE', 'name sandbox ids, -f FILE or --all');
+  const selector = (flags.selector ?? []).map(labelSelector);
+  if (flags.all || selector.length) for (const s of sandboxesFrom(await observeContainers(ctx.docker, undefined, selector))) targets.add(s.id);
+  if (!targets.size && !flags.all && !selector.length) throw new SbxError('USAGE', 'name sandbox ids, -f FILE, -l KEY=VALUE or --all');
 
   const limit = parseConcurrency(flags.concurrency);
   const list = [...targets];

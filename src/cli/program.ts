@@ -69,9 +69,10 @@ export function buildProgram(signal?: AbortSignal): Command {
     .argument('[ids...]', 'sandbox ids')
     .option('-f, --filename <path...>', 'delete the sandboxes of these manifests')
     .option('--all', 'delete every sandbox')
+    .option('-l, --selector <key=value...>', 'delete every sandbox whose manifest labels (metadata.labels) match all of these')
     .option('--volumes', 'also remove pvc volumes that sbx created (create: true) and nothing else uses')
-    .option('--concurrency <n>', 'sandboxes deleted at once (default: twice the CPUs, at most 8)')
-    .addHelpText('after', examples(['sbx delete demo', 'sbx delete -f sandbox.yaml', 'sbx delete --all']))
+    .option('--concurrency <n>', 'host-side work of this many sandboxes at once; docker removes all of them in one call per kind (default: twice the CPUs, at most 8)')
+    .addHelpText('after', examples(['sbx delete demo', 'sbx delete -f sandbox.yaml', 'sbx delete -l team=ci', 'sbx delete --all']))
     .action(action(() => import('./delete.js'), signal));
 
   program
@@ -147,7 +148,7 @@ export function buildProgram(signal?: AbortSignal): Command {
     .command('gc')
     .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead bucket mounts')
     .option('--dry-run', 'print what would be removed')
-    .option('--concurrency <n>', 'sandboxes deleted at once (default: twice the CPUs, at most 8)')
+    .option('--concurrency <n>', 'host-side work of this many sandboxes at once; docker removes all of them in one call per kind (default: twice the CPUs, at most 8)')
     .addHelpText('after', examples(['sbx gc', 'sbx gc --dry-run', 'sbx gc --concurrency 4']))
     .action(action(() => import('./gc.js'), signal));
 

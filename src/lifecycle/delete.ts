@@ -4,8 +4,7 @@ import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { releaseEgress } from '../network/index.js';
 import { L } from '../labels.js';
 import { removeContainersArgs } from '../plan/argv.js';
-import { observe, observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
-import { settleInOrder } from '../concurrency.js';
+import { observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
 import { sharedMountKeys } from '../plan/mounts.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
@@ -68,21 +67,5 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       if (o.volumes) await removeCreatedVolumes(ctx);
       return true;
     },
-  );
-}
-
-/** Several sandboxes: their locks together, one listing of containers, networks and volumes for all, then up to `limit` at once. */
-export async function deleteSandboxes(ids: string[], o: DeleteOptions & { limit: number }): Promise<PromiseSettledResult<boolean>[]> {
-  return withLocks(
-    ids.map((id) => `sandbox-${id}`),
-    async () => {
-      const all = await observe(o.docker);
-      const of = (id: string): Observed => {
-        const mine = <T extends { labels: Partial<Record<string, string>> }>(xs: T[]) => xs.filter((x) => x.labels[L.sandbox] === id);
-        return { containers: mine(all.containers), networks: mine(all.networks), volumes: mine(all.volumes) };
-      };
-      return settleInOrder(ids, o.limit, (id) => deleteSandbox(id, { ...o, observed: of(id) }));
-    },
-    { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
   );
 }

@@ -40,17 +40,20 @@ function labelsOf(names: readonly string[], values: string[]): Record<string, st
   return out;
 }
 
-/** One `docker ps`: every sbx container (or one sandbox's), with the labels sbx keeps its state in. */
-export async function observeContainers(docker: DockerClient, sandboxId?: string): Promise<ObservedContainer[]> {
-  const { stdout } = await docker.run(containersPsArgs(sandboxId));
+/**
+ * One `docker ps`: every sbx container (or one sandbox's), with the labels sbx keeps its state in.
+ * `selector`: only containers that also carry these labels (KEY or KEY=VALUE, all must match).
+ */
+export async function observeContainers(docker: DockerClient, sandboxId?: string, selector: readonly string[] = []): Promise<ObservedContainer[]> {
+  const { stdout } = await docker.run(containersPsArgs(sandboxId, selector));
   return parseContainers(stdout);
 }
 
 /** The docker arguments of that `docker ps`. */
-export function containersPsArgs(sandboxId?: string): string[] {
+export function containersPsArgs(sandboxId?: string, selector: readonly string[] = []): string[] {
   const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
   const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.CreatedAt}}', labelFormat(CONTAINER_LABELS)].join(SEP);
-  return ['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, '--format', format];
+  return ['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, ...selector.flatMap((l) => ['--filter', `label=${l}`]), '--format', format];
 }
 
 export function parseContainers(stdout: string): ObservedContainer[] {

@@ -17,7 +17,8 @@ function manifestDir(docs: Record<string, unknown>[]): string {
   mkdirSync(path.join(STATE_DIR, 'test-files'), { recursive: true });
   const dir = mkdtempSync(path.join(STATE_DIR, 'test-files', 'many-'));
   docs.forEach((d, i) => {
-    const doc = { ...d, id: sid(String(d.id)), metadata: { labels: { [RUN_LABEL]: RUN } } };
+    const labels = (d.metadata as { labels?: Record<string, string> } | undefined)?.labels;
+    const doc = { ...d, id: sid(String(d.id)), metadata: { labels: { ...labels, [RUN_LABEL]: RUN } } };
     writeFileSync(path.join(dir, `${i}-${String(d.id)}.yaml`), stringify(doc));
   });
   return dir;
@@ -82,6 +83,53 @@ describe.sequential('several sandboxes in one command', () => {
       expect(res.stderr).toContain(`sandbox ${ids[2]}: `);
       await expectNothingLeft(ids[2]);
       for (const id of [ids[0], ids[1], ids[3]]) expect((await objectsWithLabel(sandboxLabel(id))).containers).toHaveLength(3);
+    } finally {
+      await deleteAll(ids);
+    }
+  });
+
+  it('delete --all -l LABEL removes every matching sandbox with one docker rm and one volume rm for all, leaves the others, and is idempotent', async () => {
+    const tag = `many-sel-${RUN}`;
+    const names = ['all-a', 'all-b', 'all-c', 'all-d'];
+    const ids = names.map(sid);
+    const other = sid('all-other');
+    const labelled = (n: string) => ({ ...small(n), metadata: { labels: { 'sbx-test/selector': tag } } });
+    const dir = manifestDir(names.map(labelled));
+    try {
+      expectExit(await sbxE2E(['apply', '-f', dir]), 0);
+      expectExit(await sbxE2E(['apply', '-f', manifestDir([small('all-other')])]), 0);
+      const recorder = wrappedDocker();
+      const gone = expectExit(await sbxE2E(['delete', '--all', '-l', `sbx-test/selector=${tag}`, '-o', 'json'], { env: recorder.env }), 0);
+      expect(JSON.parse(gone.stdout)).toEqual({ deleted: ids, notFound: [] });
+      for (const id of ids) await expectNothingLeft(id);
+      const mutating = recorder.calls().filter((c) => c.mutating).map((c) => c.argv.split(' ').slice(0, 2).join(' '));
+      expect(mutating).toEqual(['rm --force', 'volume rm']);
+      expect((await objectsWithLabel(sandboxLabel(other))).containers).toHaveLength(3);
+      const again = expectExit(await sbxE2E(['delete', '--all', '-l', `sbx-test/selector=${tag}`, '-o', 'json']), 0);
+      expect(JSON.parse(again.stdout)).toEqual({ deleted: [], notFound: [] });
+    } finally {
+      await deleteAll([...ids, other]);
+    }
+  });
+
+  it('a failing batched removal fails each sandbox it left, exit 1, names them in -o json; a second delete finishes', async () => {
+    const names = ['rmfail-a', 'rmfail-b', 'rmfail-c'];
+    const ids = names.map(sid);
+    try {
+      expectExit(await sbxE2E(['apply', '-f', manifestDir(names.map((n) => small(n)))]), 0);
+      // Mutating call 2 is the one `docker volume rm` for all: the containers are gone, the volumes stay.
+      const res = await sbxE2E(['delete', ...ids, '-o', 'json'], { env: wrappedDocker({ failAt: 2 }).env });
+      expect(res.exitCode, res.stderr).toBe(1);
+      const out = JSON.parse(res.stdout);
+      expect(out.failed.map((f: { id: string }) => f.id)).toEqual(ids);
+      expect(out.failed[0].error.message).toMatch(/remove volumes of .*injected failure/);
+      for (const id of ids) {
+        const left = await objectsWithLabel(sandboxLabel(id));
+        expect(left.containers).toEqual([]);
+        expect(left.volumes).toHaveLength(1);
+      }
+      expect(JSON.parse(expectExit(await sbxE2E(['delete', ...ids, '-o', 'json']), 0).stdout).deleted).toEqual(ids);
+      for (const id of ids) await expectNothingLeft(id);
     } finally {
       await deleteAll(ids);
     }

@@ -1,0 +1,113 @@
+import { forgetAppliedRecord } from '../apply/applied-record.js';
+import { dockerError } from '../docker/classify.js';
+import type { DockerClient } from '../docker/engine.js';
+import { L } from '../labels.js';
+import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
+import { releaseEgress } from '../network/index.js';
+import { removeContainersArgs } from '../plan/argv.js';
+import { sharedMountKeys } from '../plan/mounts.js';
+import { observe, observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
+import { containerResources } from '../plan/reconcile.js';
+import { settleInOrder } from '../concurrency.js';
+import { mountLockNames, releaseContainerResources, removeCreatedVolumes } from '../volumes/index.js';
+import { backendContext, type BackendContext } from '../volumes/types.js';
+import type { DeleteOptions } from './delete.js';
+
+interface Target {
+  id: string;
+  ctx: BackendContext;
+  observed: Observed;
+  /** Set when a removal of its objects failed: the sandbox is reported failed, the others go on. */
+  error?: Error;
+  found: boolean;
+}
+
+/**
+ * Several sandboxes: their locks together and one listing for all, then each kind of object removed
+ * for all of them in one docker call — every container in one `docker rm` (the CLI removes them side
+ * by side), then every volume and every network. When a batched call fails, a fresh listing tells
+ * which sandboxes still hold objects: those fail (with docker's words about their objects), the others
+ * are done. Host-side work (DNS helpers, mounts) runs per sandbox, up to `limit` at once.
+ */
+export async function deleteSandboxes(ids: string[], o: DeleteOptions & { limit: number }): Promise<PromiseSettledResult<boolean>[]> {
+  return withLocks(
+    ids.map((id) => `sandbox-${id}`),
+    async () => {
+      const all = await observe(o.docker);
+      const targets: Target[] = ids.map((id) => {
+        const observed = ofSandbox(all, id);
+        return { id, ctx: backendContext(o.docker, id, o.reporter), observed, found: Object.values(observed).some((xs) => xs.length > 0) };
+      });
+      await perSandbox(targets, o.limit, async (t) => {
+        forgetAppliedRecord(t.id);
+        // network policy hook: the DNS helper goes first (it pins the namespace); the rules die with it.
+        if (await releaseEgress(t.ctx, t.id)) t.found = true;
+      });
+      const resources = targets.filter((t) => !t.error).flatMap((t) => t.observed.containers.map(containerResources));
+      await withLocks(mountLockNames(sharedMountKeys(resources.flat())), () => removeContainers(o, targets.filter((t) => !t.error)), { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS });
+      await removeVolumesAndNetworks(o.docker, targets.filter((t) => !t.error));
+      if (o.volumes) await perSandbox(targets, o.limit, (t) => removeCreatedVolumes(t.ctx));
+      return targets.map((t): PromiseSettledResult<boolean> => (t.error ? { status: 'rejected', reason: t.error } : { status: 'fulfilled', value: t.found }));
+    },
+    { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
+  );
+}
+
+function ofSandbox(all: Observed, id: string): Observed {
+  const mine = <T extends { labels: Partial<Record<string, string>> }>(xs: T[]) => xs.filter((x) => x.labels[L.sandbox] === id);
+  return { containers: mine(all.containers), networks: mine(all.networks), volumes: mine(all.volumes) };
+}
+
+/** One `docker rm` for every container; then the host-side resources of those that are gone are released. */
+async function removeContainers(o: DeleteOptions & { limit: number }, targets: Target[]): Promise<void> {
+  const names = targets.flatMap((t) => t.observed.containers.map((c) => c.name));
+  if (!names.length) return;
+  const t0 = Date.now();
+  const args = removeContainersArgs(names);
+  const res = await o.docker.run(args, { allowFailure: true, what: 'remove containers' });
+  const left = res.exitCode === 0 ? new Set<string>() : new Set((await observeContainers(o.docker)).map((c) => c.name));
+  await perSandbox(targets, o.limit, async (t) => {
+    if (!t.observed.containers.length) return;
+    const stuck = t.observed.containers.filter((c) => left.has(c.name));
+    const gone = t.observed.containers.filter((c) => !left.has(c.name));
+    if (gone.length) await releaseContainerResources(t.ctx, gone.map(containerResources));
+    if (stuck.length) return void (t.error = dockerError(args, linesAbout(res.stderr, stuck.map((c) => c.name)), `remove containers of ${t.id}`));
+    o.reporter.step({ action: 'remove', resource: `${gone.length} container(s) of ${t.id}`, status: 'done', elapsedMs: Date.now() - t0 });
+  });
+}
+
+/** Every volume in one `docker volume rm`, every network in one `docker network rm`, side by side. */
+async function removeVolumesAndNetworks(docker: DockerClient, targets: Target[]): Promise<void> {
+  const volumes = targets.flatMap((t) => t.observed.volumes.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name));
+  const networks = targets.flatMap((t) => t.observed.networks.map((n) => n.name));
+  const volumeArgs = ['volume', 'rm', '--force', ...volumes];
+  const networkArgs = ['network', 'rm', ...networks];
+  const [v, n] = await Promise.all([
+    volumes.length ? docker.run(volumeArgs, { allowFailure: true, what: 'remove volumes' }) : undefined,
+    networks.length ? docker.run(networkArgs, { allowFailure: true, what: 'remove networks' }) : undefined,
+  ]);
+  if (!v?.exitCode && !n?.exitCode) return;
+  const left = await observeNetworksAndVolumes(docker);
+  const leftNames = new Set([...left.volumes, ...left.networks].map((x) => x.name));
+  for (const t of targets) {
+    const stuck = [...t.observed.volumes.filter((x) => x.labels[L.role] === 'volume'), ...t.observed.networks].map((x) => x.name).filter((name) => leftNames.has(name));
+    if (!stuck.length) continue;
+    const volumeStuck = t.observed.volumes.some((x) => stuck.includes(x.name));
+    const networkStuck = t.observed.networks.some((x) => stuck.includes(x.name));
+    const what = [volumeStuck && 'volumes', networkStuck && 'networks'].filter(Boolean).join(' and ');
+    t.error = dockerError(volumeStuck ? volumeArgs : networkArgs, linesAbout(`${v?.stderr ?? ''}\n${n?.stderr ?? ''}`, stuck), `remove ${what} of ${t.id}`);
+  }
+}
+
+/** The lines of docker's stderr that name one of these objects (all of it when none does). */
+function linesAbout(stderr: string, names: string[]): string {
+  const lines = stderr.split('\n').filter((l) => names.some((n) => l.includes(n)));
+  return (lines.length ? lines : stderr.split('\n')).join('\n');
+}
+
+async function perSandbox(targets: Target[], limit: number, fn: (t: Target) => Promise<void>): Promise<void> {
+  const outcomes = await settleInOrder(targets, limit, fn);
+  outcomes.forEach((r, i) => {
+    if (r.status === 'rejected' && !targets[i].error) targets[i].error = r.reason instanceof Error ? r.reason : new Error(String(r.reason));
+  });
+}
