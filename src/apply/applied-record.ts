@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ID } from '../build-id.js';
 import { stateDir } from '../state-dir.js';
@@ -54,6 +54,27 @@ export function writeAppliedRecord(fingerprint: string, rec: AppliedRecord): voi
   } catch {
     // The next apply takes the full path.
   }
+}
+
+/**
+ * A sandbox whose converged state cannot be recorded (see VolumeBackend.recordable) still leaves its
+ * pointer, empty: a hint that a re-apply will probably find it converged (apply-sandbox.ts then asks
+ * for its containers before anything else). A wrong hint costs time, never correctness.
+ */
+export function markApplied(id: string): void {
+  try {
+    mkdirSync(recordDir(), { recursive: true, mode: 0o700 });
+    const previous = readPointer(id);
+    if (previous) rmSync(recordFile(previous), { force: true });
+    atomicWrite(pointerFile(id), '');
+  } catch {
+    // Only a hint.
+  }
+}
+
+/** Whether an apply of this sandbox succeeded here and no delete followed (a hint, see markApplied). */
+export function wasApplied(id: string): boolean {
+  return existsSync(pointerFile(id));
 }
 
 /** After a delete (under the sandbox lock). */

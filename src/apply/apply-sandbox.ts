@@ -20,7 +20,7 @@ import type { Reporter } from '../ui/reporter.js';
 import { createMountProvider, mayRecordApplied, mountLockNames, needsApiVersion, plannedMounts, preflight, repairSteps, volumeKinds, volumeSteps } from '../volumes/index.js';
 import { sharedMountKeys } from '../plan/mounts.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
-import { writeAppliedRecord } from './applied-record.js';
+import { markApplied, wasApplied, writeAppliedRecord } from './applied-record.js';
 import { executePlan } from './execute.js';
 import { checkResources } from './resource-check.js';
 
@@ -77,6 +77,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
   const record = o.fingerprint && !warnings.length && mayRecordApplied(sandbox.volumes) && !egressPolicy(sandbox) ? o.fingerprint : undefined;
   if (!p.steps.length) {
     if (record) recordApplied(record, p.desired, p.containers);
+    else markApplied(sandbox.id);
     return result(p, warnings);
   }
   const createdIds = await withLocks(
@@ -96,6 +97,7 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
     { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
   );
   if (record) recordApplied(record, p.desired, convergedContainers(p.desired, p.plan, p.containers, createdIds));
+  else markApplied(sandbox.id);
   if (p.info && !supportsRootfsLimit(p.info) && createdContainers(p.plan).length) {
     warnings.push(`root filesystem size is not enforced (storage driver ${p.info.driver}${p.info.backingFs ? ` on ${p.info.backingFs}` : ''}); /tmp and tmpfs volumes are still size-limited`);
   }
@@ -105,9 +107,10 @@ async function converge(sandbox: Sandbox, o: ApplyOptions, warnings: string[]): 
 /**
  * Observe, reconcile once, check, and realise every step with its final commands. What a new sandbox
  * needs to know is asked in one round: containers, networks, volumes, engine facts, the pause image
- * and every image the manifest names, side by side. When the containers alone show a converged
- * sandbox, the other answers are not needed and are dropped (a re-apply of an unchanged file is
- * answered before this, from the applied record: cli/fast-noop.ts).
+ * and every image the manifest names, side by side. A sandbox applied here before (wasApplied) is
+ * probably converged: its containers are asked first, alone, and when they show it converged that is
+ * all (a re-apply of an unchanged file is mostly answered before this, from the applied record:
+ * cli/fast-noop.ts); otherwise the rest follows in a second round.
  */
 async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedApply> {
   const run = randomBytes(4).toString('hex');
@@ -115,7 +118,8 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
   const desired = desiredSandbox(sandbox, { pauseImage, kinds: volumeKinds });
   const ctx = applyContext(o, sandbox.id, run);
   const observed = o.observed?.containers;
-  const facts = observed && containersConverged(desired, observed) ? undefined : askEngine(o, sandbox, desired, pauseImage, ctx.stateDir);
+  const likelyNew = observed ? !containersConverged(desired, observed) : !wasApplied(sandbox.id);
+  const facts = likelyNew ? askEngine(o, sandbox, desired, pauseImage, ctx.stateDir) : undefined;
   // Marked handled now: its answers are awaited only if needed, and a failure then is thrown there.
   facts?.catch(() => undefined);
   const containers = observed ?? (await observeContainers(o.docker, desired.id));
