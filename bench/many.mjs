@@ -1,11 +1,9 @@
-#!/usr/bin/env node
-// N sandboxes in one command: `sbx apply -f DIR` + `sbx delete ID...` against the hand-written script
-// for the same N sandboxes, (a) one sandbox after another and (b) all at once (the floor), in the same
-// run, alternating; medians and per-round ratios (the machine is noisy: only ratios count).
-//   node bench/many.mjs [--sizes 1,5,10,20] [--rounds 3] [--out docs/benchmarks-many.md]
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+// N sandboxes in one command: `sbx apply -f DIR` + `sbx delete --all -l LABEL` against the hand-written
+// script for the same N sandboxes, (a) one sandbox after another and (b) all at once (the floor), in the
+// same run, alternating; medians and per-round ratios (the machine is noisy: only ratios count).
+// Used by bench/run.mjs (--sizes 1,5,10,20).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -13,14 +11,9 @@ import { parseAllDocuments, stringify } from 'yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SBX = path.join(ROOT, 'bin/sbx');
 const HW = path.join(ROOT, 'bench/handwritten.sh');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
-const SIZES = opt('--sizes', '1,5,10,20').split(',').map(Number);
-const ROUNDS = Number(opt('--rounds', '3'));
-const OUT = path.resolve(ROOT, opt('--out', 'docs/benchmarks-many.md'));
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'sbx-bench-many-'));
-const env = { ...process.env, NO_COLOR: '1', SBX_STATE_DIR: path.join(tmp, 'state') };
 const IMAGE = 'sbx-test/busybox:1';
+/** The label the bench's sandboxes carry, so that `delete --all -l` takes only them. */
+const BENCH_LABEL = 'sbx-bench/run';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,9 +21,9 @@ const median = (xs) => {
 };
 
 /** Run commands side by side; resolves with the wall time of all of them, in ms. */
-async function together(cmds) {
+function together(env, cmds) {
   const t0 = process.hrtime.bigint();
-  await Promise.all(
+  return Promise.all(
     cmds.map(
       ([file, argv]) =>
         new Promise((resolve, reject) => {
@@ -40,46 +33,40 @@ async function together(cmds) {
           child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${file} ${argv.join(' ')} failed (${code}): ${err}`))));
         }),
     ),
-  );
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  ).then(() => Number(process.hrtime.bigint() - t0) / 1e6);
 }
-const one = (file, argv) => together([[file, argv]]);
-const sbx = (argv) => one(process.execPath, [SBX, ...argv]);
 
-/** N copies of the shared-volume example (two containers, one tmpfs volume) in a fresh directory. */
-function manifestDir(prefix, n) {
+/** N copies of the shared-volume example (two containers, one tmpfs volume) in a fresh directory, labelled with `tag`. */
+function manifestDir(tmp, prefix, n) {
   const doc = parseAllDocuments(readFileSync(path.join(ROOT, 'manifests/shared-volume.yaml'), 'utf8'))[0].toJSON();
   const dir = path.join(tmp, prefix);
   mkdirSync(dir, { recursive: true });
   const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-  ids.forEach((id) => writeFileSync(path.join(dir, `${id}.yaml`), stringify({ ...doc, id })));
+  ids.forEach((id) => writeFileSync(path.join(dir, `${id}.yaml`), stringify({ ...doc, id, metadata: { labels: { [BENCH_LABEL]: prefix } } })));
   return { dir, ids, containers: doc.spec.containers.length };
 }
 
-function pauseImage() {
-  const { dir, ids } = manifestDir('warmup', 1);
-  spawnSync(process.execPath, [SBX, 'apply', '-f', dir], { env });
-  spawnSync(process.execPath, [SBX, 'delete', ...ids], { env });
-  return spawnSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', 'reference=sbx-pause'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
-}
-
-async function size(n, pause) {
+async function size({ env, tmp, rounds, pause }, n) {
+  const one = (file, argv) => together(env, [[file, argv]]);
+  const sbx = (argv) => one(process.execPath, [SBX, ...argv]);
   const rows = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const { dir, ids, containers } = manifestDir(`m${n}-${r}`, n);
+  for (let r = 0; r < rounds; r++) {
+    const prefix = `m${n}-${r}`;
+    const { dir, ids, containers } = manifestDir(tmp, prefix, n);
     const c = String(containers);
     const run = {
-      sbx: async () => (await sbx(['apply', '-f', dir])) + (await sbx(['delete', ...ids])),
+      sbx: async () => (await sbx(['apply', '-f', dir])) + (await sbx(['delete', '--all', '-l', `${BENCH_LABEL}=${prefix}`])),
       sequential: async () => {
         let t = 0;
         for (const id of ids) t += await one(HW, ['up', `${id}-s`, c, IMAGE, pause]);
         for (const id of ids) t += await one(HW, ['down', `${id}-s`, c]);
         return t;
       },
-      floor: async () => (await together(ids.map((id) => [HW, ['up-parallel', `${id}-p`, c, IMAGE, pause]]))) + (await together(ids.map((id) => [HW, ['down', `${id}-p`, c]]))),
+      floor: async () => (await together(env, ids.map((id) => [HW, ['up-parallel', `${id}-p`, c, IMAGE, pause]]))) + (await together(env, ids.map((id) => [HW, ['down', `${id}-p`, c]]))),
+      node: async () => (await one(process.execPath, ['-e', '0'])) + (await one(process.execPath, ['-e', '0'])),
     };
     const kinds = ['sbx', 'sequential', 'floor'];
-    const order = [...kinds.slice(r % 3), ...kinds.slice(0, r % 3)];
+    const order = [...kinds.slice(r % 3), ...kinds.slice(0, r % 3), 'node'];
     const row = {};
     for (const k of order) row[k] = await run[k]();
     rows.push(row);
@@ -89,13 +76,25 @@ async function size(n, pause) {
     sbx: median(rows.map((x) => x.sbx)),
     sequential: median(rows.map((x) => x.sequential)),
     floor: median(rows.map((x) => x.floor)),
+    nodeFloor: median(rows.map((x) => x.floor + x.node)),
     overFloor: median(rows.map((x) => x.sbx / x.floor)),
+    overNodeFloor: median(rows.map((x) => x.sbx / (x.floor + x.node))),
     overSequential: median(rows.map((x) => x.sbx / x.sequential)),
   };
 }
 
+/** apply -f DIR + delete --all -l for each N, against the sequential script and the parallel floor. */
+export async function measureMany({ sizes, rounds, pause, env, tmp }) {
+  const results = [];
+  for (const n of sizes) {
+    results.push(await size({ env, tmp, rounds, pause }, n));
+    process.stderr.write(`many: N=${n} done\n`);
+  }
+  return results;
+}
+
 /** Time vs N for the three, as one SVG with a polyline each; no dependencies. */
-function lineChart(results) {
+export function lineChart(results) {
   const [w, h, pad] = [640, 320, 50];
   const maxN = Math.max(...results.map((r) => r.n));
   const maxT = Math.max(...results.flatMap((r) => [r.sbx, r.sequential, r.floor]));
@@ -111,36 +110,3 @@ function lineChart(results) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">\n${[...lines, ...ticks, axis].join('\n')}\n</svg>\n`;
 }
 
-async function main() {
-  const pause = pauseImage();
-  const results = [];
-  for (const n of SIZES) {
-    results.push(await size(n, pause));
-    process.stderr.write(`N=${n} done\n`);
-  }
-  const facts = `${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${spawnSync('docker', ['version', '--format', 'Docker {{.Server.Version}}'], { encoding: 'utf8' }).stdout.trim()}`;
-  const lines = [
-    '# N sandboxes in one command',
-    '',
-    `\`node bench/many.mjs --sizes ${SIZES.join(',')} --rounds ${ROUNDS}\` on ${facts}, ${new Date().toISOString().slice(0, 10)}.`,
-    'apply+delete of N copies of `manifests/shared-volume.yaml`: sbx (`apply -f DIR` + `delete ID...`), the hand-written',
-    'script one sandbox after another, and the same script for all N at once (the floor). Medians; ratios per round.',
-    '',
-    '| N | sbx | sequential script | parallel floor | sbx / floor | sbx / sequential |',
-    '|---|---|---|---|---|---|',
-    ...results.map((x) => `| ${x.n} | ${x.sbx.toFixed(0)} ms | ${x.sequential.toFixed(0)} ms | ${x.floor.toFixed(0)} ms | ${x.overFloor.toFixed(2)} | ${x.overSequential.toFixed(2)} |`),
-    '',
-    '![time vs N](benchmarks-many.svg)',
-    '',
-  ];
-  writeFileSync(OUT, lines.join('\n'));
-  writeFileSync(OUT.replace(/\.md$/, '.svg'), lineChart(results));
-  process.stdout.write(lines.join('\n'));
-}
-
-try {
-  await main();
-} finally {
-  spawnSync('bash', ['-c', 'ids=$(docker ps -aq --filter label=bench=hw); [ -n "$ids" ] && docker rm -f $ids; ids=$(docker volume ls -q --filter name=hw-); [ -n "$ids" ] && docker volume rm -f $ids'], { stdio: 'ignore' });
-  rmSync(tmp, { recursive: true, force: true });
-}

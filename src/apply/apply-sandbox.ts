@@ -119,10 +119,12 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
   const ctx = applyContext(o, sandbox.id, run);
   const observed = o.observed?.containers;
   const likelyNew = observed ? !containersConverged(desired, observed) : !wasApplied(sandbox.id);
+  // The containers' `docker ps` is spawned first: it decides whether the rest is needed at all.
+  const observing = observed ? Promise.resolve(observed) : observeContainers(o.docker, desired.id);
   const facts = likelyNew ? askEngine(o, sandbox, desired, pauseImage, ctx.stateDir) : undefined;
   // Marked handled now: its answers are awaited only if needed, and a failure then is thrown there.
   facts?.catch(() => undefined);
-  const containers = observed ?? (await observeContainers(o.docker, desired.id));
+  const containers = await observing;
   const policy = egressPolicy(sandbox);
   if (containersConverged(desired, containers)) {
     const plan = reconcile(desired, assumedObservation(desired, containers), run);

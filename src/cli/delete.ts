@@ -7,7 +7,6 @@ import { toJson } from '../ui/format.js';
 import { labelSelector, parseConcurrency, sandboxIdArgument } from './arguments.js';
 import { reportFailures, sandboxFailures } from './sandbox-failures.js';
 import type { Ctx } from './context.js';
-import { loadForCommand } from './load.js';
 
 interface DeleteFlags {
   filename?: string[];
@@ -20,7 +19,11 @@ interface DeleteFlags {
 export async function run(ctx: Ctx, ids: string[], flags: DeleteFlags): Promise<void> {
   const format = ctx.format('table', ['table', 'json', 'name']);
   const targets = new Set(ids.map(sandboxIdArgument));
-  if (flags.filename) for (const sb of await loadForCommand(ctx, flags.filename)) targets.add(sb.id);
+  if (flags.filename) {
+    // Loaded only for -f: the manifest machinery (YAML parser, schema) is most of what a delete would load.
+    const { loadForCommand } = await import('./load.js');
+    for (const sb of await loadForCommand(ctx, flags.filename)) targets.add(sb.id);
+  }
   const selector = (flags.selector ?? []).map(labelSelector);
   if (flags.all || selector.length) for (const s of sandboxesFrom(await observeContainers(ctx.docker, undefined, selector))) targets.add(s.id);
   if (!targets.size && !flags.all && !selector.length) throw new SbxError('USAGE', 'name sandbox ids, -f FILE, -l KEY=VALUE or --all');

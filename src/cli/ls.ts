@@ -1,7 +1,8 @@
 import { containerStates } from '../docker/container-state.js';
 import { oomCandidates, sandboxesFrom, type SandboxStatus } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
-import { humanDuration, toJson, toYaml } from '../ui/format.js';
+import { humanDuration, toJson } from '../ui/format.js';
+import { toYaml } from '../ui/to-yaml.js';
 import { renderTable } from '../ui/table.js';
 import type { Ctx } from './context.js';
 

@@ -28,13 +28,14 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
   return locked(
     async () => {
       forgetAppliedRecord(id);
-      // Containers first: removing them need not wait for the network and volume listings.
+      // Containers first: removing them need not wait for the network and volume listings, which are
+      // asked once the removal is under way (each docker spawn holds this process for a few ms).
       const containers = o.observed?.containers ?? (await observeContainers(o.docker, id));
-      const listing = o.observed ? Promise.resolve(o.observed) : observeNetworksAndVolumes(o.docker, id);
-      listing.catch(() => undefined);
+      let listing: Promise<Omit<Observed, 'containers'>> | undefined = o.observed ? Promise.resolve(o.observed) : undefined;
+      const list = () => (listing ??= observeNetworksAndVolumes(o.docker, id));
       const ctx = backendContext(o.docker, id, o.reporter);
       if (!containers.length) {
-        const { networks, volumes } = await listing;
+        const { networks, volumes } = await list();
         // network policy hook: a DNS helper left without its sandbox goes too.
         const helperStopped = await releaseEgress(ctx, id);
         if (!networks.length && !volumes.length) {
@@ -51,14 +52,16 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
           await releaseEgress(ctx, id);
           if (containers.length) {
             const t0 = Date.now();
-            await o.docker.run(removeContainersArgs(containers.map((c) => c.name)), { what: `remove containers of ${id}` });
+            const removal = o.docker.run(removeContainersArgs(containers.map((c) => c.name)), { what: `remove containers of ${id}` });
+            list().catch(() => undefined);
+            await removal;
             o.reporter.step({ action: 'remove', resource: `${containers.length} container(s) of ${id}`, status: 'done', elapsedMs: Date.now() - t0 });
           }
           await releaseContainerResources(ctx, resources);
         },
         { timeoutMs },
       );
-      const { networks, volumes: volumesFound } = await listing;
+      const { networks, volumes: volumesFound } = await list();
       const volumes = volumesFound.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name);
       await Promise.all([
         volumes.length ? o.docker.run(['volume', 'rm', '--force', ...volumes], { what: `remove volumes of ${id}` }) : undefined,

@@ -1,14 +1,8 @@
-import { stringify } from 'yaml';
-
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml', 'name'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function toJson(data: unknown): string {
   return JSON.stringify(data, null, 2) + '\n';
-}
-
-export function toYaml(data: unknown): string {
-  return stringify(data, { lineWidth: 0 });
 }
 
 export function humanDuration(ms: number): string {
