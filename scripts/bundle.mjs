@@ -41,6 +41,9 @@ await build({
   define,
   outfile: 'dist/bundle/fast-noop.cjs',
   bundle: true,
+  // The docker layer imports execa lazily for commands the fast path never runs; bundled, it would be
+  // ~300 KB for every re-apply to read and parse.
+  external: ['execa'],
   format: 'cjs',
   platform: 'node',
   target: 'node20',
