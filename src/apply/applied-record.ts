@@ -47,10 +47,8 @@ export function readAppliedRecord(fingerprint: string): AppliedRecord | undefine
 export function writeAppliedRecord(fingerprint: string, rec: AppliedRecord): void {
   try {
     mkdirSync(recordDir(), { recursive: true, mode: 0o700 });
-    const previous = readPointer(rec.id);
     atomicWrite(recordFile(fingerprint), JSON.stringify(rec));
-    atomicWrite(pointerFile(rec.id), fingerprint);
-    if (previous && previous !== fingerprint) rmSync(recordFile(previous), { force: true });
+    replacePointer(rec.id, fingerprint);
   } catch {
     // The next apply takes the full path.
   }
@@ -64,9 +62,7 @@ export function writeAppliedRecord(fingerprint: string, rec: AppliedRecord): voi
 export function markApplied(id: string): void {
   try {
     mkdirSync(recordDir(), { recursive: true, mode: 0o700 });
-    const previous = readPointer(id);
-    if (previous) rmSync(recordFile(previous), { force: true });
-    atomicWrite(pointerFile(id), '');
+    replacePointer(id, '');
   } catch {
     // Only a hint.
   }
@@ -91,6 +87,13 @@ export function recordedSandboxes(): string[] {
   } catch {
     return [];
   }
+}
+
+/** Points the sandbox at `fingerprint` ('' for none) and drops the record it pointed at before. */
+function replacePointer(id: string, fingerprint: string): void {
+  const previous = readPointer(id);
+  atomicWrite(pointerFile(id), fingerprint);
+  if (previous && previous !== fingerprint) rmSync(recordFile(previous), { force: true });
 }
 
 function readPointer(id: string): string | undefined {

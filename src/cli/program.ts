@@ -148,7 +148,7 @@ export function buildProgram(signal?: AbortSignal): Command {
     .command('gc')
     .description('delete expired sandboxes, leftovers of interrupted applies, unused or dead bucket mounts')
     .option('--dry-run', 'print what would be removed')
-    .option('--concurrency <n>', 'host-side work of this many sandboxes at once; docker removes all of them in one call per kind (default: twice the CPUs, at most 8)')
+    .option('--concurrency <n>', 'sandboxes deleted at once (default: twice the CPUs, at most 8)')
     .addHelpText('after', examples(['sbx gc', 'sbx gc --dry-run', 'sbx gc --concurrency 4']))
     .action(action(() => import('./gc.js'), signal));
 

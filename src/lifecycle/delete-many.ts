@@ -43,9 +43,10 @@ export async function deleteSandboxes(ids: string[], o: DeleteOptions & { limit:
         // network policy hook: the DNS helper goes first (it pins the namespace); the rules die with it.
         if (await releaseEgress(t.ctx, t.id)) t.found = true;
       });
-      const resources = targets.filter((t) => !t.error).flatMap((t) => t.observed.containers.map(containerResources));
-      await withLocks(mountLockNames(sharedMountKeys(resources.flat())), () => removeContainers(o, targets.filter((t) => !t.error)), { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS });
-      await removeVolumesAndNetworks(o.docker, targets.filter((t) => !t.error));
+      const going = targets.filter((t) => !t.error);
+      const resources = going.flatMap((t) => t.observed.containers.map(containerResources));
+      await withLocks(mountLockNames(sharedMountKeys(resources.flat())), () => removeContainers(o, going), { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS });
+      await removeVolumesAndNetworks(o.docker, going.filter((t) => !t.error));
       if (o.volumes) await perSandbox(targets, o.limit, (t) => removeCreatedVolumes(t.ctx));
       return targets.map((t): PromiseSettledResult<boolean> => (t.error ? { status: 'rejected', reason: t.error } : { status: 'fulfilled', value: t.found }));
     },
@@ -78,8 +79,10 @@ async function removeContainers(o: DeleteOptions & { limit: number }, targets: T
 
 /** Every volume in one `docker volume rm`, every network in one `docker network rm`, side by side. */
 async function removeVolumesAndNetworks(docker: DockerClient, targets: Target[]): Promise<void> {
-  const volumes = targets.flatMap((t) => t.observed.volumes.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name));
-  const networks = targets.flatMap((t) => t.observed.networks.map((n) => n.name));
+  const volumesOf = (t: Target) => t.observed.volumes.filter((v) => v.labels[L.role] === 'volume').map((v) => v.name);
+  const networksOf = (t: Target) => t.observed.networks.map((n) => n.name);
+  const volumes = targets.flatMap(volumesOf);
+  const networks = targets.flatMap(networksOf);
   const volumeArgs = ['volume', 'rm', '--force', ...volumes];
   const networkArgs = ['network', 'rm', ...networks];
   const [v, n] = await Promise.all([
@@ -90,12 +93,12 @@ async function removeVolumesAndNetworks(docker: DockerClient, targets: Target[])
   const left = await observeNetworksAndVolumes(docker);
   const leftNames = new Set([...left.volumes, ...left.networks].map((x) => x.name));
   for (const t of targets) {
-    const stuck = [...t.observed.volumes.filter((x) => x.labels[L.role] === 'volume'), ...t.observed.networks].map((x) => x.name).filter((name) => leftNames.has(name));
-    if (!stuck.length) continue;
-    const volumeStuck = t.observed.volumes.some((x) => stuck.includes(x.name));
-    const networkStuck = t.observed.networks.some((x) => stuck.includes(x.name));
-    const what = [volumeStuck && 'volumes', networkStuck && 'networks'].filter(Boolean).join(' and ');
-    t.error = dockerError(volumeStuck ? volumeArgs : networkArgs, linesAbout(`${v?.stderr ?? ''}\n${n?.stderr ?? ''}`, stuck), `remove ${what} of ${t.id}`);
+    const stuckVolumes = volumesOf(t).filter((name) => leftNames.has(name));
+    const stuckNetworks = networksOf(t).filter((name) => leftNames.has(name));
+    if (!stuckVolumes.length && !stuckNetworks.length) continue;
+    const what = [stuckVolumes.length && 'volumes', stuckNetworks.length && 'networks'].filter(Boolean).join(' and ');
+    const stderr = `${v?.stderr ?? ''}\n${n?.stderr ?? ''}`;
+    t.error = dockerError(stuckVolumes.length ? volumeArgs : networkArgs, linesAbout(stderr, [...stuckVolumes, ...stuckNetworks]), `remove ${what} of ${t.id}`);
   }
 }
 
