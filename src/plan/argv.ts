@@ -1,13 +1,15 @@
 import type { DesiredContainer, DesiredInfra, DesiredOwnedVolume } from './desired.js';
+import { byText } from '../text-order.js';
 import { tmpSizeBytes } from './tmp-budget.js';
 import type { DockerMount, PreparedMount } from './mounts.js';
 
 export const DEFAULT_PIDS_LIMIT = 512;
 const CPU_PERIOD = 100_000;
 
-function labelArgs(labels: Record<string, string>): string[] {
+/** --label flags in key order, so equal labels give equal argv. */
+export function labelArgs(labels: Record<string, string>): string[] {
   return Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byText(a, b))
     .flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 }
 

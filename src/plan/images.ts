@@ -1,5 +1,6 @@
 import { SbxError } from '../errors.js';
 import type { ImagePullPolicy } from '../manifest/model.js';
+import { byText } from '../text-order.js';
 import type { DesiredContainer } from './desired.js';
 import type { PlanStep } from './steps.js';
 
@@ -23,7 +24,7 @@ export function imagesToResolve(toCreate: readonly DesiredContainer[]): Map<stri
  */
 export function imageSteps(images: ReadonlyMap<string, ImagePullPolicy>, present: ReadonlySet<string>): PlanStep[] {
   const steps: PlanStep[] = [];
-  for (const [image, policy] of [...images].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [image, policy] of [...images].sort(([a], [b]) => byText(a, b))) {
     const here = present.has(image);
     if (policy === 'never' && !here) {
       throw new SbxError('IMAGE_NOT_FOUND', `image ${image} is not on the engine and its image_pull_policy is never`, {

@@ -1,4 +1,5 @@
 import { L } from '../labels.js';
+import { byText } from '../text-order.js';
 import { isStashName } from './names.js';
 import type { ObservedContainer } from './observe.js';
 
@@ -51,7 +52,7 @@ export function sandboxesFrom(containers: ObservedContainer[], now = new Date(),
   }
   return [...byId.entries()]
     .map(([id, cs]) => statusOf(id, cs, now, oomKilled))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => byText(a.id, b.id));
 }
 
 function statusOf(id: string, cs: ObservedContainer[], now: Date, oomKilled: ReadonlySet<string>): SandboxStatus {
@@ -66,7 +67,7 @@ function statusOf(id: string, cs: ObservedContainer[], now: Date, oomKilled: Rea
       const exitCode = exitCodeOf(c);
       return { name: c.labels[L.container] ?? c.name, dockerName: c.name, state: c.state, status: c.status, ...(exitCode !== undefined ? { exitCode } : {}), oomKilled: oomKilled.has(c.name) };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byText(a.name, b.name));
   let status: string;
   if (expired) status = 'expired';
   else if (incomplete) status = 'incomplete';

@@ -1,6 +1,7 @@
 import { SbxError, type ErrorCode } from '../errors.js';
 import { L, LABEL_PREFIX } from '../labels.js';
 import type { PvcVolume } from '../manifest/model.js';
+import { labelArgs } from '../plan/argv.js';
 import type { DesiredContainer, DesiredMount } from '../plan/desired.js';
 import type { PlanStep } from '../plan/steps.js';
 import type { VolumeBackend } from './backend.js';
@@ -181,13 +182,12 @@ function stagedMount(m: DesiredMount, staging: string): PreparedMount {
 
 function createVolumeStep(ctx: BackendContext, claim: string, dc: DesiredContainer): PlanStep {
   const labels = { ...userLabels(dc), [L.createdBy]: ctx.sandboxId };
-  const labelArgs = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   return {
     action: 'create',
     resource: `volume ${claim}`,
     cause: 'pvc with create: true, and the volume is missing',
     phase: 'infra',
-    run: [{ kind: 'docker', args: ['volume', 'create', ...labelArgs, claim], what: `create volume ${claim}` }],
+    run: [{ kind: 'docker', args: ['volume', 'create', ...labelArgs(labels), claim], what: `create volume ${claim}` }],
     undo: [{ kind: 'docker', args: ['volume', 'rm', claim], what: `remove volume ${claim}` }],
   };
 }
