@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DockerClient } from '../docker/engine.js';
 import { imagesPresent } from '../docker/images.js';
 import { engineInfo, supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
-import { pauseImagePresent, pauseImageRef, pauseImageTar } from '../docker/pause-image.js';
+import { pauseImageFound, pauseImageRef, pauseImageTar } from '../docker/pause-image.js';
 import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { egressPolicy, enforcePolicy, plannedPolicy, policyInPlace, refuseRemoteEngine, releaseEgress } from '../network/index.js';
 import type { Sandbox } from '../manifest/model.js';
@@ -160,15 +160,14 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
 
 /** The read-only questions a sandbox that is not converged needs answered, all at once. */
 async function askEngine(o: ApplyOptions, sandbox: Sandbox, desired: DesiredSandbox, pauseImage: string, stateDir: string) {
-  const [listed, info, pausePresent, planned, present] = await Promise.all([
+  const [listed, info, present, planned] = await Promise.all([
     observeNetworksAndVolumes(o.docker, desired.id),
     engineInfo(o.docker, needsApiVersion(desired.containers)),
-    pauseImagePresent(o.docker, pauseImage),
+    imagesPresent(o.docker, [pauseImage, ...imagesToResolve(desired.containers).keys()]),
     plannedPolicy(sandbox, stateDir),
-    imagesPresent(o.docker, [...imagesToResolve(desired.containers).keys()]),
     egressPolicy(sandbox) ? refuseRemoteEngine(o.docker, sandbox) : undefined,
   ]);
-  return { listed, info, pausePresent, planned, present };
+  return { listed, info, pausePresent: pauseImageFound(pauseImage, present), planned, present };
 }
 
 /** Why a kept infra container's namespace needs its policy installed again, or undefined when it holds it. */

@@ -2,11 +2,45 @@ import { SbxError } from '../errors.js';
 import { classifyPullStderr, dockerError } from './classify.js';
 import type { DockerClient } from './engine.js';
 
-/** The images of `refs` that are on the engine (one `docker image inspect` per image, in parallel). */
+/**
+ * The images of `refs` that are on the engine: one `docker image inspect` for all of them. Docker
+ * prints an id per image found and a "No such image: REF" line per one missing; when those do not add
+ * up to every ref (a CLI wording this does not know), each ref is asked alone.
+ */
 export async function imagesPresent(docker: DockerClient, refs: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(refs)];
+  if (unique.length < 2) return imagesPresentOneByOne(docker, unique);
+  const r = await docker.run(inspectArgs(unique), { allowFailure: true, what: `inspect images ${unique.join(', ')}` });
+  if (r.exitCode === 0) return new Set(unique);
+  const missing = missingImages(unique, r.stderr);
+  const found = r.stdout.split('\n').filter(Boolean).length;
+  if (missing && found + missing.size === unique.length) return new Set(unique.filter((ref) => !missing.has(ref)));
+  return imagesPresentOneByOne(docker, unique);
+}
+
+function inspectArgs(refs: readonly string[]): string[] {
+  return ['image', 'inspect', '--format', '{{.Id}}', ...refs];
+}
+
+/**
+ * The refs docker said are missing, or undefined when its stderr says anything else. Docker 20.10's CLI
+ * writes "Error: No such image: REF"; later CLIs "Error response from daemon: no such image: REF: No
+ * such image: NORMALISED" — REF as given, then ": " or the end of the line.
+ */
+export function missingImages(refs: readonly string[], stderr: string): Set<string> | undefined {
+  const missing = new Set<string>();
+  for (const line of stderr.split('\n').filter((l) => l.trim())) {
+    const ref = refs.find((r) => line.includes(`such image: ${r}: `) || line.endsWith(`such image: ${r}`));
+    if (!ref || !/no such image/i.test(line)) return undefined;
+    missing.add(ref);
+  }
+  return missing;
+}
+
+async function imagesPresentOneByOne(docker: DockerClient, refs: readonly string[]): Promise<Set<string>> {
   const found = await Promise.all(
     refs.map(async (ref) => {
-      const r = await docker.run(['image', 'inspect', '--format', '{{.Id}}', ref], { allowFailure: true, what: `inspect image ${ref}` });
+      const r = await docker.run(inspectArgs([ref]), { allowFailure: true, what: `inspect image ${ref}` });
       if (r.exitCode === 0) return ref;
       if (/No such image/i.test(r.stderr)) return undefined;
       // Anything else (engine down, bad reference) is an error of its own, not a missing image.

@@ -1,6 +1,4 @@
 import { SbxError } from '../errors.js';
-import type { DockerClient } from './engine.js';
-import { imagesPresent } from './images.js';
 import { tarArchive } from './tar.js';
 
 /** Bump together with package.json so a new release never reuses an older pause image. */
@@ -11,9 +9,9 @@ export function pauseImageRef(): string {
   return process.env.SBX_PAUSE_IMAGE || `sbx-pause:${SBX_VERSION}-${process.arch}`;
 }
 
-/** Whether the infra image is on the engine (sbx never pulls it). */
-export async function pauseImagePresent(docker: DockerClient, ref: string): Promise<boolean> {
-  if ((await imagesPresent(docker, [ref])).has(ref)) return true;
+/** Whether the infra image is among the images found on the engine (sbx never pulls it). */
+export function pauseImageFound(ref: string, present: ReadonlySet<string>): boolean {
+  if (present.has(ref)) return true;
   if (process.env.SBX_PAUSE_IMAGE) {
     throw new SbxError('IMAGE_NOT_FOUND', `pause image ${ref} (SBX_PAUSE_IMAGE) is not present on the engine; sbx never pulls it`, {
       hint: `load it first (docker pull/load ${ref}) or unset SBX_PAUSE_IMAGE to let sbx build its own`,

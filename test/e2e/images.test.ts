@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { SBX } from '../helpers/cli.js';
-import { RUN, STATE_DIR, docker, sbxE2E, writeManifest } from '../helpers/e2e.js';
+import { RUN, STATE_DIR, TEST_IMAGE, docker, sbxE2E, writeManifest } from '../helpers/e2e.js';
 import { DOCKER_WRAPPER, wrappedDocker } from '../helpers/docker-wrapper.js';
 import { AUTH_REGISTRY, STOPPED_REGISTRY, imageOnEngine, pushedImage } from '../helpers/registry.js';
 import { containersOf, expectExit, expectNothingLeft, sandboxDoc, shContainer, trackedSandboxes } from '../helpers/sandbox-e2e.js';
@@ -106,6 +106,20 @@ describe.concurrent('images from a registry', () => {
     expect(pulls.map((p) => p.argv).sort()).toEqual([`pull ${a}`, `pull ${b}`]);
     const [p, q] = pulls;
     expect(p.startMs < q.endMs && q.startMs < p.endMs, JSON.stringify(pulls)).toBe(true);
+  });
+
+  it('one image inspect asks for the pause image and every image: the present one is used, only the missing one is pulled', async () => {
+    const missing = await pushedImage('mixed');
+    const sb = id('img-mixed');
+    const wrap = wrappedDocker();
+    const doc = sandboxDoc('img-mixed', [shContainer('here', ''), shContainer('pulled', '', { image: missing })]);
+    expectExit(await sbxE2E(['apply', '-f', writeManifest(doc)], { env: wrap.env }), 0);
+    const inspects = wrap.calls().filter((c) => c.argv.startsWith('image inspect '));
+    expect(inspects.length, JSON.stringify(inspects)).toBe(1);
+    for (const ref of [TEST_IMAGE, missing]) expect(inspects[0].argv).toContain(` ${ref}`);
+    expect(wrap.calls().filter((c) => c.argv.startsWith('pull ')).map((c) => c.argv)).toEqual([`pull ${missing}`]);
+    const cs = await containersOf(sb);
+    expect([cs.here.state, cs.pulled.state]).toEqual(['running', 'running']);
   });
 
   it('on a terminal (tmux): a live status line while pulling, then finished steps and one line per pulled image', async () => {

@@ -25,8 +25,20 @@ export async function pushedImage(name: string): Promise<string> {
   build.child.stdin?.end(dockerfile);
   await build;
   await docker(['push', ref]);
-  await docker(['rmi', ref]);
+  await removeLocalCopy(ref);
   return ref;
+}
+
+/** dockerd 20.10 can answer "unrecognized image ID" to an rmi while another test's build commits: asked again, it removes it. */
+async function removeLocalCopy(ref: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return void (await docker(['rmi', ref]));
+    } catch (e) {
+      if (attempt === 3 || !/unrecognized image ID/.test(String(e))) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
 }
 
 /** Whether the engine has the image. */

@@ -67,9 +67,10 @@ describe('planning an apply asks the engine in one round', () => {
     else process.env.SBX_STATE_DIR = saved;
   });
 
-  it('a new sandbox: containers, networks, volumes, engine facts, the pause image and every image at once, then nothing more', async () => {
-    const { rounds, steps } = await planRounds((args) => (args[0] === 'image' ? { exitCode: 1, stderr: 'Error: No such image: x' } : {}));
-    expect(rounds).toEqual([['image inspect', 'image inspect', 'image inspect', 'info --format', 'network ls', 'ps -a', 'volume ls']]);
+  it('a new sandbox: containers, networks, volumes, engine facts, the pause image and every image (one inspect) at once, then nothing more', async () => {
+    const missing = (args: readonly string[]) => args.slice(4).map((ref) => `Error: No such image: ${ref}`).join('\n');
+    const { rounds, steps } = await planRounds((args) => (args[0] === 'image' ? { exitCode: 1, stderr: missing(args) } : {}));
+    expect(rounds).toEqual([['image inspect', 'info --format', 'network ls', 'ps -a', 'volume ls']]);
     expect(steps).toEqual(['pull image sbx-test/busybox:1', 'pull image sbx-test/other:1', `build image ${pauseImageRef()}`, 'create infra container', 'create container writer', 'create container reader']);
   });
 
