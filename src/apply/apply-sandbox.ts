@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DockerClient } from '../docker/engine.js';
-import { imagesPresent } from '../docker/images.js';
-import { engineInfo, supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
+import { supportsRootfsLimit, type EngineInfo } from '../docker/engine-info.js';
 import { pauseImageFound, pauseImageRef, pauseImageTar } from '../docker/pause-image.js';
 import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { egressPolicy, enforcePolicy, plannedPolicy, policyInPlace, refuseRemoteEngine, releaseEgress } from '../network/index.js';
@@ -10,17 +9,18 @@ import { assumedObservation, containersConverged } from '../plan/converged.js';
 import { desiredSandbox, type DesiredContainer, type DesiredSandbox } from '../plan/desired.js';
 import { imageSteps, imagesToResolve } from '../plan/images.js';
 import { infraName, isStashName } from '../plan/names.js';
-import { observeContainers, observeNetworksAndVolumes, type ObservedContainer } from '../plan/observe.js';
+import { observeContainers, type ObservedContainer } from '../plan/observe.js';
 import { realisePlan } from '../plan/realise.js';
 import { isNoop, reconcile, type Plan } from '../plan/reconcile.js';
 import { printedSteps, type PrintedStep } from '../plan/plan-text.js';
 import type { PlanStep } from '../plan/steps.js';
 import { rootfsSizeBytes } from '../plan/tmp-budget.js';
 import type { Reporter } from '../ui/reporter.js';
-import { createMountProvider, mayRecordApplied, mountLockNames, needsApiVersion, plannedMounts, preflight, repairSteps, volumeKinds, volumeSteps } from '../volumes/index.js';
+import { createMountProvider, mayRecordApplied, mountLockNames, plannedMounts, preflight, repairSteps, volumeKinds, volumeSteps } from '../volumes/index.js';
 import { sharedMountKeys } from '../plan/mounts.js';
 import { backendContext, type BackendContext } from '../volumes/types.js';
 import { markApplied, wasApplied, writeAppliedRecord } from './applied-record.js';
+import { answersFor, engineAnswers, type EngineAnswers } from './engine-answers.js';
 import { executePlan } from './execute.js';
 import { checkResources } from './resource-check.js';
 
@@ -33,10 +33,10 @@ export interface ApplyOptions {
   /** The manifest's fingerprint when a re-apply may be answered from the applied record (cli/apply.ts decides). */
   fingerprint?: string;
   /**
-   * Several sandboxes in one command: the caller holds this sandbox's lock and observed its containers
-   * with one `docker ps` for all of them.
+   * Several sandboxes in one command: the caller holds this sandbox's lock, observed its containers
+   * with one `docker ps` for all of them, and asks the engine's other questions once for all.
    */
-  observed?: { containers: ObservedContainer[] };
+  observed?: { containers: ObservedContainer[]; engine?: () => Promise<EngineAnswers> };
 }
 
 /** What an apply did, counted per Docker object: a replaced object is neither created nor removed. */
@@ -160,13 +160,13 @@ async function planApply(sandbox: Sandbox, o: ApplyOptions): Promise<PlannedAppl
 
 /** The read-only questions a sandbox that is not converged needs answered, all at once. */
 async function askEngine(o: ApplyOptions, sandbox: Sandbox, desired: DesiredSandbox, pauseImage: string, stateDir: string) {
-  const [listed, info, present, planned] = await Promise.all([
-    observeNetworksAndVolumes(o.docker, desired.id),
-    engineInfo(o.docker, needsApiVersion(desired.containers)),
-    imagesPresent(o.docker, [pauseImage, ...imagesToResolve(desired.containers).keys()]),
+  const shared = o.observed?.engine;
+  const [answers, planned] = await Promise.all([
+    shared ? shared().then((all) => answersFor(all, desired.id)) : engineAnswers(o.docker, desired.id, desired.containers, pauseImage),
     plannedPolicy(sandbox, stateDir),
     egressPolicy(sandbox) ? refuseRemoteEngine(o.docker, sandbox) : undefined,
   ]);
+  const { listed, info, present } = answers;
   return { listed, info, pausePresent: pauseImageFound(pauseImage, present), planned, present };
 }
 

@@ -13,7 +13,8 @@ import { toYaml } from '../ui/to-yaml.js';
 import type { LoadResult } from '../manifest/model.js';
 import type { InputText } from '../manifest/read-inputs.js';
 import type { Ctx } from './context.js';
-import { manifestFingerprint, unchangedLine } from '../apply/applied-record.js';
+import { manifestFingerprint, unchangedLine, wasApplied } from '../apply/applied-record.js';
+import { sharedEngineAnswers } from '../apply/engine-answers.js';
 import { loadWithWarnings } from './load.js';
 import { parseDuration } from './duration.js';
 
@@ -55,7 +56,7 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
 
 /**
  * Several sandboxes: their locks taken together (in one order, so two such commands cannot deadlock),
- * one `docker ps` for all, then up to `limit` applied at once. Each sandbox's progress is kept together
+ * one `docker ps` for all and one round of the other questions for all, then up to `limit` applied at once. Each sandbox's progress is kept together
  * and written in manifest order; a failure rolls back that sandbox only.
  */
 async function applyMany(
@@ -66,9 +67,12 @@ async function applyMany(
   applyOne: (sb: Sandbox, reporter: Reporter, observed: ApplyOptions['observed']) => Promise<ApplyResult>,
 ): Promise<PromiseSettledResult<ApplyResult>[]> {
   const all = async () => {
-    const containers = await observeContainers(ctx.docker);
+    const listing = observeContainers(ctx.docker);
+    // Beside the `docker ps` unless every sandbox was applied here before (then probably converged).
+    const engine = sharedEngineAnswers(ctx.docker, sandboxes, sandboxes.some((sb) => !wasApplied(sb.id)));
+    const containers = await listing;
     const outputs = sandboxes.map(() => ctx.reporter.buffered());
-    const observedOf = (sb: Sandbox) => ({ containers: containers.filter((c) => c.labels[L.sandbox] === sb.id) });
+    const observedOf = (sb: Sandbox) => ({ containers: containers.filter((c) => c.labels[L.sandbox] === sb.id), engine });
     return settleInOrder(sandboxes, limit, (sb, i) => applyOne(sb, outputs[i].reporter, observedOf(sb)), (i) => outputs[i].flush());
   };
   if (dryRun) return all();
