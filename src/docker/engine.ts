@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { SbxError } from '../errors.js';
 import { dockerError } from './classify.js';
 import { spawnCollect } from './spawn.js';
@@ -94,7 +95,6 @@ export class Docker implements DockerClient {
   async passthrough(args: readonly string[]): Promise<RunResult> {
     const [file, ...rest] = this.argv(args);
     this.onCommand?.([file, ...rest]);
-    const { spawn } = await import('node:child_process');
     return new Promise((resolve, reject) => {
       const child = spawn(file, rest, { stdio: ['inherit', 'inherit', 'pipe'], env: { ...process.env, DOCKER_CLI_HINTS: 'false' } });
       const err: Buffer[] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Docker } from '../../src/docker/engine.js';
-import { pauseImagePresent, pauseImageRef, pauseImageTar } from '../../src/docker/pause-image.js';
+import { imagesPresent } from '../../src/docker/images.js';
+import { pauseImageFound, pauseImageRef, pauseImageTar } from '../../src/docker/pause-image.js';
 import { pauseImportArgs } from '../../src/plan/argv.js';
 import { RUN, RUN_LABEL, STATE_DIR, TEST_IMAGE, docker, dockerJson, objectsWithLabel, sbxE2E, sid, writeManifest } from '../helpers/e2e.js';
 import { expectNothingLeft, sandboxDoc, shContainer } from '../helpers/sandbox-e2e.js';
@@ -8,7 +9,7 @@ import { expectNothingLeft, sandboxDoc, shContainer } from '../helpers/sandbox-e
 /** The pause image as an apply makes it: its build step runs only when the image is missing. */
 async function ensurePauseImage(d: Docker): Promise<string> {
   const ref = pauseImageRef();
-  if (!(await pauseImagePresent(d, ref))) await d.run(pauseImportArgs(ref), { input: pauseImageTar() });
+  if (!pauseImageFound(ref, await imagesPresent(d, [ref]))) await d.run(pauseImportArgs(ref), { input: pauseImageTar() });
   return ref;
 }
 
