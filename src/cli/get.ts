@@ -4,7 +4,6 @@ import { sandboxesFrom } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { stateOf } from '../docker/container-state.js';
 import { toJson } from '../ui/format.js';
-import { toYaml } from '../ui/to-yaml.js';
 import { renderTable } from '../ui/table.js';
 import { sandboxIdArgument } from './arguments.js';
 import type { Ctx } from './context.js';
@@ -43,7 +42,7 @@ export async function run(ctx: Ctx, id: string): Promise<void> {
     // The manifest as applied (secrets were never stored), ready to re-apply.
     const spec = infra?.Config.Labels[L.spec];
     if (!spec) throw new SbxError('NOT_FOUND', `sandbox ${id} has no stored manifest (infra container missing)`);
-    return ctx.print(toYaml(JSON.parse(spec)));
+    return ctx.print((await import('../ui/to-yaml.js')).toYaml(JSON.parse(spec)));
   }
 
   const mounts = inspected.flatMap((c) => {

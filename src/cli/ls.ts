@@ -2,7 +2,6 @@ import { containerStates } from '../docker/container-state.js';
 import { oomCandidates, sandboxesFrom, type SandboxStatus } from '../plan/status.js';
 import { observeContainers } from '../plan/observe.js';
 import { humanDuration, toJson } from '../ui/format.js';
-import { toYaml } from '../ui/to-yaml.js';
 import { renderTable } from '../ui/table.js';
 import type { Ctx } from './context.js';
 
@@ -16,7 +15,7 @@ export async function run(ctx: Ctx, flags: { all?: boolean; quiet?: boolean }): 
   const all = sandboxesFrom(observed, now, new Set(oom));
   const shown = flags.all ? all : all.filter((s) => !s.incomplete || s.expired || s.containers.length > 0);
   if (format === 'json') return ctx.print(toJson({ sandboxes: shown.map(toData) }));
-  if (format === 'yaml') return ctx.print(toYaml({ sandboxes: shown.map(toData) }));
+  if (format === 'yaml') return ctx.print((await import('../ui/to-yaml.js')).toYaml({ sandboxes: shown.map(toData) }));
   if (format === 'name') return ctx.print(shown.map((s) => s.id).join('\n'));
   if (!shown.length) {
     ctx.reporter.info('No sandboxes found');

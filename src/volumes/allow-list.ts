@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SbxError } from '../errors.js';
-import { readYamlFile } from '../manifest/read-yaml-file.js';
 import { isWithin } from './safe-path.js';
 
 /**
@@ -25,8 +24,8 @@ export interface AllowList {
   missing: string[];
 }
 
-export function loadAllowList(env: NodeJS.ProcessEnv = process.env): AllowList {
-  const { entries, source } = rawEntries(env);
+export async function loadAllowList(env: NodeJS.ProcessEnv = process.env): Promise<AllowList> {
+  const { entries, source } = await rawEntries(env);
   const prefixes: string[] = [];
   const missing: string[] = [];
   for (const e of entries) {
@@ -49,7 +48,7 @@ export function lexicallyAllowed(list: AllowList, p: string): boolean {
   return [...list.entries, ...list.prefixes].some((e) => isWithin(path.normalize(e), path.normalize(p)));
 }
 
-function rawEntries(env: NodeJS.ProcessEnv): { entries: string[]; source: string } {
+async function rawEntries(env: NodeJS.ProcessEnv): Promise<{ entries: string[]; source: string }> {
   const fromEnv = env.SBX_ALLOWED_HOST_PATHS;
   if (fromEnv !== undefined) {
     return { entries: checked(fromEnv.split(':').filter(Boolean), 'SBX_ALLOWED_HOST_PATHS'), source: 'SBX_ALLOWED_HOST_PATHS' };
@@ -57,6 +56,8 @@ function rawEntries(env: NodeJS.ProcessEnv): { entries: string[]; source: string
   const file = env.SBX_CONFIG || DEFAULT_CONFIG_FILE;
   let doc: unknown;
   try {
+    // Loaded here, not with this module: delete, ls and gc reach it through the host backend but never read YAML.
+    const { readYamlFile } = await import('../manifest/read-yaml-file.js');
     doc = readYamlFile(file, 'USAGE', env);
   } catch (err) {
     if (err instanceof SbxError) throw err;

@@ -14,7 +14,7 @@ export const hostBackend: VolumeBackend = {
   needsEngineHost: () => true,
   recordable: true,
   async preflight(ctx, mounts) {
-    const list = loadAllowList();
+    const list = await loadAllowList();
     for (const e of list.missing) ctx.warn(`allowed host path ${e} (${list.source}) does not exist; it admits nothing`);
     const errors = new Map<string, SbxError>();
     for (const { m, dc } of mounts) {
@@ -33,7 +33,7 @@ export const hostBackend: VolumeBackend = {
   },
 
   async prepare(ctx, m, dc) {
-    const canonical = resolveHostMount(loadAllowList(), m, dc);
+    const canonical = resolveHostMount(await loadAllowList(), m, dc);
     const staging = stagingPathFor(ctx, dc, m);
     try {
       await stagePinned(canonical, staging);
