@@ -107,10 +107,18 @@ function noopReapply() {
   // Timed without the recording wrapper (a bash process per call would be measured too); counted apart.
   // Floor: what any Node CLI pays to ask docker once — start Node, then one `docker ps` like sbx's.
   const ps = ['ps', '-a', '--no-trunc', '--filter', 'label=dev.sbx.sandbox=bench-noop', '--format', '{{.ID}}{{.Names}}{{.Labels}}'];
+  // And a Node program that does nothing but run that `docker ps` (Node's child_process, pipes): the
+  // least a Node CLI can do to answer from Docker.
+  const nodePs = `require('node:child_process').execFileSync('docker', ${JSON.stringify(ps)}, { stdio: 'pipe' })`;
   const pairs = Array.from({ length: Math.max(10, ROUNDS * 2) }, (_, i) => {
-    const a = () => sbx(['apply', '-f', file]);
-    const b = () => timed(process.execPath, ['-e', '0']) + timed('docker', ps);
-    return i % 2 ? { floor: b(), sbx: a() } : { sbx: a(), floor: b() };
+    const run = {
+      sbx: () => sbx(['apply', '-f', file]),
+      floor: () => timed(process.execPath, ['-e', '0']) + timed('docker', ps),
+      nodePs: () => timed(process.execPath, ['-e', nodePs]),
+    };
+    const order = Object.keys(run);
+    for (let k = 0; k < i % order.length; k++) order.push(order.shift());
+    return Object.fromEntries(order.map((k) => [k, run[k]()]));
   });
   const { calls } = counted(['apply', '-f', file]);
   sbx(['delete', 'bench-noop']);
@@ -118,6 +126,8 @@ function noopReapply() {
     wall: median(pairs.map((p) => p.sbx)),
     floor: median(pairs.map((p) => p.floor)),
     ratio: median(pairs.map((p) => p.sbx / p.floor)),
+    nodePs: median(pairs.map((p) => p.nodePs)),
+    nodePsRatio: median(pairs.map((p) => p.nodePs / p.floor)),
     calls: calls.length,
     mutating: calls.filter((c) => MUTATING.test(c)).length,
   };
@@ -241,6 +251,9 @@ ${manyTable}
 The no-op re-apply's baseline, starting Node and running one \`docker ps\`, is what any Node CLI that asks
 Docker once pays: ${ms(r.noop.floor)} here; sbx takes ${ms(r.noop.wall)} (${r.noop.ratio.toFixed(2)}×), answering an unchanged
 file from the note its last apply left (README, "Re-applying an unchanged file is one \`docker ps\`").
+A Node program that does nothing but run the same \`docker ps\` through \`child_process\` takes
+${ms(r.noop.nodePs)} (${r.noop.nodePsRatio.toFixed(2)}× the baseline): loading \`child_process\` and spawning from Node cost that
+much before sbx reads a file.
 `;
   const text = [table, floorTable, manyTable].join('\n');
   return { md, svg, text };
