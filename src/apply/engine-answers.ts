@@ -37,15 +37,16 @@ export async function engineAnswers(docker: DockerClient, sandboxId: string | un
  */
 export function sharedEngineAnswers(docker: DockerClient, sandboxes: readonly Sandbox[], now: boolean): () => Promise<EngineAnswers> {
   let asked: Promise<EngineAnswers> | undefined;
-  const ask = () => {
-    const pauseImage = pauseImageRef();
-    const containers = sandboxes.flatMap((sb) => desiredSandbox(sb, { pauseImage, kinds: volumeKinds }).containers);
-    asked ??= engineAnswers(docker, undefined, containers, pauseImage);
-    return asked;
-  };
+  const ask = () => (asked ??= askAll(docker, sandboxes));
   // Marked handled: a failure is thrown to the sandboxes that await it, not as an unhandled rejection.
   if (now) ask().catch(() => undefined);
   return ask;
+}
+
+function askAll(docker: DockerClient, sandboxes: readonly Sandbox[]): Promise<EngineAnswers> {
+  const pauseImage = pauseImageRef();
+  const containers = sandboxes.flatMap((sb) => desiredSandbox(sb, { pauseImage, kinds: volumeKinds }).containers);
+  return engineAnswers(docker, undefined, containers, pauseImage);
 }
 
 /** One sandbox's share of answers asked for all. */

@@ -56,8 +56,9 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
 
 /**
  * Several sandboxes: their locks taken together (in one order, so two such commands cannot deadlock),
- * one `docker ps` for all and one round of the other questions for all, then up to `limit` applied at once. Each sandbox's progress is kept together
- * and written in manifest order; a failure rolls back that sandbox only.
+ * one `docker ps` and one round of the other questions for all, then up to `limit` applied at once.
+ * Each sandbox's progress is kept together and written in manifest order; a failure rolls back that
+ * sandbox only.
  */
 async function applyMany(
   ctx: Ctx,
