@@ -29,13 +29,19 @@ export async function pushedImage(name: string): Promise<string> {
   return ref;
 }
 
-/** dockerd 20.10 can answer "unrecognized image ID" to an rmi while another test's build commits: asked again, it removes it. */
+/**
+ * dockerd 20.10 can answer "unrecognized image ID" to an rmi while another test's build commits, at
+ * times after it has removed the tag (a second rmi then says "No such image"). What matters is that
+ * the local copy is gone: each failed rmi is followed by a look, and only an image still there is
+ * asked again.
+ */
 async function removeLocalCopy(ref: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return void (await docker(['rmi', ref]));
     } catch (e) {
-      if (attempt === 3 || !/unrecognized image ID/.test(String(e))) throw e;
+      if (!(await imageOnEngine(ref))) return;
+      if (attempt === 3) throw e;
       await new Promise((r) => setTimeout(r, 300));
     }
   }
