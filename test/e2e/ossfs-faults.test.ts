@@ -120,7 +120,7 @@ describe('ossfs failures and recovery', () => {
 
     await sbxE2E(['delete', sid('oss-dead-a'), sid('oss-dead-b')], { env: o.env });
     expect(ossfsMounts()).toEqual([]);
-    expect((await readdir(path.join(STATE_DIR, 'ossfs')).catch(() => [])).includes(key)).toBe(false);
+    expect((await readdir(path.join(STATE_DIR, 'ossfs')).catch((): string[] => [])).includes(key)).toBe(false);
   });
 
   it('an apply killed right after mounting leaves an orphan mount that gc unmounts', async () => {

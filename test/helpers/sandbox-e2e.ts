@@ -13,7 +13,7 @@ export interface ContainerDoc {
   image?: string;
   args?: string[];
   resource?: Record<string, string>;
-  volume_mounts?: { name: string; mount_path: string; read_only?: boolean }[];
+  volume_mounts?: { name: string; mount_path: string; read_only?: boolean; sub_path?: string }[];
   [key: string]: unknown;
 }
 

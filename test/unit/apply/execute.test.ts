@@ -72,6 +72,7 @@ function mountsFake(): MountProvider & { held: Set<string> } {
       held.delete(container);
     },
     afterRemove: async () => undefined,
+    repair: async () => undefined,
   };
 }
 

@@ -105,7 +105,7 @@ const cases: Case[] = [
   },
   {
     name: 'invalid UTF-8 in env',
-    args: () => ['validate', '-f', write('latin1.yaml', Buffer.from(EXAMPLE.replace('      resource:', '      env: ["A=caf\u0000"]\n      resource:')).map((b) => (b === 0 ? 0xe9 : b)))],
+    args: () => ['validate', '-f', write('latin1.yaml', Buffer.from(Buffer.from(EXAMPLE.replace('      resource:', '      env: ["A=caf\u0000"]\n      resource:')).map((b) => (b === 0 ? 0xe9 : b))))],
     stderr: () => `${path('latin1.yaml')}:25:19  error[MANIFEST_INVALID]: input is not valid UTF-8 (byte 0xe9)`,
   },
   {

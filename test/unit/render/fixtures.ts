@@ -8,6 +8,7 @@ export function container(name: string, over: Partial<Container> = {}): Containe
   return {
     name,
     image: 'alpine:3.20',
+    imagePullPolicy: 'if_not_present',
     args: ['sh', '-c', 'sleep 3600'],
     env: [],
     resource: { cpuMillis: 500, memoryBytes: 256 * MI, ephemeralStorageBytes: 128 * MI },

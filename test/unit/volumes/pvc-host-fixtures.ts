@@ -31,6 +31,7 @@ export function mountOf(volume: Volume, vm: Partial<VolumeMount> = {}, container
     spec: container(containerName, { volumeMounts: [mount] }),
     mounts: [m],
     labels: { 'dev.sbx.sandbox': 'demo', team: 'a' },
+    policyCapDrops: [],
   };
   return { m, dc };
 }
