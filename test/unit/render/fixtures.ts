@@ -1,25 +1,12 @@
 import type { Container, Sandbox } from '../../../src/manifest/model.js';
 import { Secret } from '../../../src/secret.js';
+import { container as planContainer } from '../plan/fixtures.js';
 
 const MI = 1024 * 1024;
 
-/** Model objects as the manifest loader produces them, built by hand. */
+/** Model objects as the manifest loader produces them, built by hand (the plan's, with an image and sizes of their own). */
 export function container(name: string, over: Partial<Container> = {}): Container {
-  return {
-    name,
-    image: 'alpine:3.20',
-    imagePullPolicy: 'if_not_present',
-    args: ['sh', '-c', 'sleep 3600'],
-    env: [],
-    resource: { cpuMillis: 500, memoryBytes: 256 * MI, ephemeralStorageBytes: 128 * MI },
-    volumeMounts: [],
-    readOnly: false,
-    capAdd: [],
-    capDrop: [],
-    securityOpt: [],
-    tmpfs: [],
-    ...over,
-  };
+  return planContainer(name, { image: 'alpine:3.20', resource: { cpuMillis: 500, memoryBytes: 256 * MI, ephemeralStorageBytes: 128 * MI }, ...over });
 }
 
 export function sandbox(over: Partial<Sandbox> = {}): Sandbox {
