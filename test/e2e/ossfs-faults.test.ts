@@ -3,30 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SBX } from '../helpers/cli.js';
+import { sampleCommandLines } from '../helpers/command-lines.js';
 import { STATE_DIR, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
 import { BUCKET, containerId, killFuseDaemon, mountDirOf, mountKeysOf, ossfsManifest, ossfsMounts, sh, startOssfsEnv, type OssfsEnv } from './ossfs-support.js';
 
 let o: OssfsEnv;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Every process's argv, sampled in the background until stop(): what `ps` would have shown. */
-function sampleCommandLines() {
-  const seen = new Set<string>();
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      for (const pid of await readdir('/proc').catch(() => [])) {
-        if (/^\d+$/.test(pid)) seen.add(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''));
-      }
-      await sleep(10);
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    return [...seen].join('\n');
-  };
-}
 
 async function privateFiles(): Promise<string[]> {
   return readdir(path.join(STATE_DIR, 'private'), { recursive: true }).catch(() => []);

@@ -49,12 +49,17 @@ export interface OssMount {
 
 /** A manifest with ossfs volumes (against the emulator) and busybox containers that only sleep. */
 export function ossfsManifest(s3: S3Server, id: string, volumes: Record<string, OssVolume>, containers: Record<string, OssMount[]>): string {
+  return bucketManifest(id, Object.entries(volumes).map(([name, v]) => ({ name, ossfs: { bucket: BUCKET, endpoint: s3.endpoint, version: '1.0', ...v } })), containers);
+}
+
+/** A manifest with these volumes and busybox containers that only sleep, each mounting what `containers` lists. */
+export function bucketManifest(id: string, volumes: Record<string, unknown>[], containers: Record<string, OssMount[]>): string {
   return writeManifest({
     apiVersion: 'sandboxd.o/v1',
     kind: 'Sandbox',
     id,
     spec: {
-      volumes: Object.entries(volumes).map(([name, v]) => ({ name, ossfs: { bucket: BUCKET, endpoint: s3.endpoint, version: '1.0', ...v } })),
+      volumes,
       containers: Object.entries(containers).map(([name, mounts]) => ({
         name,
         image: TEST_IMAGE,

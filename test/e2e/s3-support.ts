@@ -1,8 +1,8 @@
 /** Shared setup of the s3 e2e files: the local S3 server, the real s3fs, manifests, mount inspection. */
 import path from 'node:path';
-import { STATE_DIR, TEST_IMAGE, mountsUnder, writeManifest } from '../helpers/e2e.js';
+import { STATE_DIR, mountsUnder } from '../helpers/e2e.js';
 import { S3_KEY_ID, startS3, type S3Server } from '../helpers/s3.js';
-import type { OssMount } from './ossfs-support.js';
+import { bucketManifest, type OssMount } from './ossfs-support.js';
 
 export const S3_BUCKET = 'e2e-s3-bucket';
 export const S3_ROOT = path.join(STATE_DIR, 's3');
@@ -29,21 +29,7 @@ export interface S3VolumeSpec {
 
 /** A manifest with s3 volumes (path-style, against the local server) and containers that only sleep. */
 export function s3Manifest(s3: S3Server, id: string, volumes: Record<string, S3VolumeSpec>, containers: Record<string, OssMount[]>): string {
-  return writeManifest({
-    apiVersion: 'sandboxd.o/v1',
-    kind: 'Sandbox',
-    id,
-    spec: {
-      volumes: Object.entries(volumes).map(([name, v]) => ({ name, s3: { bucket: S3_BUCKET, endpoint: s3.endpoint, path_style: true, ...v } })),
-      containers: Object.entries(containers).map(([name, mounts]) => ({
-        name,
-        image: TEST_IMAGE,
-        args: ['sh', '-c', 'sleep 3600'],
-        resource: { cpu: '100m', memory: '64Mi' },
-        volume_mounts: mounts.map((m) => ({ name: m.volume, mount_path: m.at, sub_path: m.sub_path, read_only: m.read_only })),
-      })),
-    },
-  });
+  return bucketManifest(id, Object.entries(volumes).map(([name, v]) => ({ name, s3: { bucket: S3_BUCKET, endpoint: s3.endpoint, path_style: true, ...v } })), containers);
 }
 
 /** s3 mount points on the host (one per key directory). */

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { L } from '../../src/labels.js';
+import { sampleCommandLines } from '../helpers/command-lines.js';
 import { STATE_DIR, docker, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
 import { containerId, killFuseDaemon, mountKeysOf, sh } from './ossfs-support.js';
 import { S3_BUCKET, S3_ROOT, s3Manifest, s3Mounts, startS3Env, type S3Env } from './s3-support.js';
@@ -16,25 +17,6 @@ const apply = async (file: string, env: Record<string, string> = {}) => {
   expect(res.exitCode, res.stderr).toBe(0);
   return res;
 };
-
-/** Every process's argv, sampled in the background until stop(). */
-function sampleCommandLines() {
-  let running = true;
-  const seen = new Set<string>();
-  const loop = (async () => {
-    while (running) {
-      for (const pid of await readdir('/proc').catch(() => [])) {
-        if (/^\d+$/.test(pid)) seen.add(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''));
-      }
-      await sleep(10);
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    return [...seen].join('\n');
-  };
-}
 
 /** Text of every regular file in the state dir, bucket mounts excluded (they show the bucket itself). */
 async function stateDirText(dir = STATE_DIR): Promise<string> {
