@@ -9,7 +9,6 @@ import { S3_BUCKET, S3_ROOT, s3Manifest, s3Mounts, startS3Env, type S3Env } from
 
 let o: S3Env;
 const NAMES = ['s3-a', 's3-b', 's3-sub', 's3-badkey', 's3-dead', ...[1, 2, 3, 4, 5, 6].map((i) => `s3-many-${i}`)];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const apply = async (file: string, env: Record<string, string> = {}) => {
   const res = await sbxE2E(['apply', '-f', file], { env: { ...o.env, ...env } });
