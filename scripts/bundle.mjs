@@ -29,7 +29,12 @@ const SEPARATE = ['execa', 'yaml'];
 const separatePackages = {
   name: 'separate-packages',
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${SEPARATE.join('|')})$`) }, (args) => ({ path: `./${args.path}.cjs`, external: true }));
+    const own = new RegExp(`^(${SEPARATE.join('|')})$`);
+    // A dynamic import() becomes a lazy require of the same file: the code-cache loader (bin/sbx) runs
+    // the bundle as a vm script, where import() would need an experimental flag.
+    b.onResolve({ filter: own }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'separate-lazy' } : { path: `./${args.path}.cjs`, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'separate-lazy' }, (args) => ({ contents: `module.exports = require('./${args.path}.cjs');`, loader: 'js' }));
+    b.onResolve({ filter: new RegExp(`^\\./(${SEPARATE.join('|')})\\.cjs$`) }, (args) => ({ path: args.path, external: true }));
   },
 };
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
@@ -48,6 +53,11 @@ await build({
   plugins: [separatePackages],
   outfile: 'dist/bundle/sbx.cjs',
 });
+
+if (/\bimport\(/.test(readFileSync('dist/bundle/sbx.cjs', 'utf8'))) throw new Error('dist/bundle/sbx.cjs holds an import(): the code-cache loader cannot run it');
+
+// Loads sbx.cjs (and the files above) with V8's code cache: required by bin/sbx before the CLI bundle.
+await build({ ...common, entryPoints: ['src/code-cache.ts'], outfile: 'dist/bundle/code-cache.cjs' });
 
 // Loaded first, alone, when `apply` is on the command line: the re-apply fast path, a small file.
 await build({ ...common, entryPoints: ['src/cli/fast-noop.ts'], define, plugins: [separatePackages], outfile: 'dist/bundle/fast-noop.cjs' });
