@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { SbxError } from './errors.js';
@@ -25,13 +26,22 @@ async function target(name: string): Promise<string> {
   return file;
 }
 
-async function acquire(name: string, deadline: number): Promise<() => Promise<void>> {
+/** The lock file's holder marker (proper-lockfile's directory). */
+const heldMarker = (file: string) => `${file}.lock`;
+
+/** `contended`: the lock was held, or left by a killed process, when this process came to take it. */
+async function acquire(name: string, deadline: number): Promise<{ release: () => Promise<void>; contended: boolean }> {
   const file = await target(name);
+  let contended = await stat(heldMarker(file)).then(
+    () => true,
+    () => false,
+  );
   for (;;) {
     try {
-      return await lockfile.lock(file, { stale: STALE_MS, realpath: false });
+      return { release: await lockfile.lock(file, { stale: STALE_MS, realpath: false, lockfilePath: heldMarker(file) }), contended };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      contended = true;
       if (Date.now() >= deadline) {
         throw new SbxError('LOCK_TIMEOUT', `timed out waiting for lock "${name}" (another sbx apply or delete is running)`);
       }
@@ -40,14 +50,53 @@ async function acquire(name: string, deadline: number): Promise<() => Promise<vo
   }
 }
 
+/**
+ * A token every sbx process replaces before it releases locks, so that what was observed before taking
+ * them can be told still true: read it (lockEpoch) before observing, and pass it as `since`.
+ */
+const epochFile = () => path.join(lockDir(), 'epoch');
+
+export async function lockEpoch(): Promise<string | undefined> {
+  return readFile(epochFile(), 'utf8').catch(() => undefined);
+}
+
+async function newEpoch(): Promise<void> {
+  const file = epochFile();
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(tmp, randomBytes(12).toString('hex'), { mode: 0o600 });
+    await rename(tmp, file);
+  } catch {
+    // Without a new token, no one may trust an earlier observation: no token at all says so.
+    await unlink(tmp).catch(() => undefined);
+    await unlink(file).catch(() => undefined);
+  }
+}
+
+export interface Held {
+  /**
+   * True when nothing sbx does can have changed since `opts.since` was read: no sbx process released a
+   * lock since (each replaces the epoch first), and none of these locks was held or left by a killed
+   * process when this one came to take it.
+   */
+  unchangedSinceEpoch: boolean;
+}
+
 /** Run fn holding every named lock; names are taken in sorted order so two runs cannot deadlock. */
-export async function withLocks<T>(names: string[], fn: () => Promise<T>, opts: { timeoutMs: number }): Promise<T> {
+export async function withLocks<T>(names: string[], fn: (held: Held) => Promise<T>, opts: { timeoutMs: number; since?: string }): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   const releases: (() => Promise<void>)[] = [];
+  let contended = false;
   try {
-    for (const name of [...new Set(names)].sort()) releases.push(await acquire(name, deadline));
-    return await fn();
+    for (const name of [...new Set(names)].sort()) {
+      const lock = await acquire(name, deadline);
+      releases.push(lock.release);
+      contended ||= lock.contended;
+    }
+    const unchangedSinceEpoch = opts.since !== undefined && !contended && (await lockEpoch()) === opts.since;
+    return await fn({ unchangedSinceEpoch });
   } finally {
+    if (releases.length) await newEpoch();
     for (const release of releases.reverse()) await release().catch(() => undefined);
   }
 }
