@@ -6,7 +6,7 @@ import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { releaseEgress } from '../network/index.js';
 import { removeContainersArgs } from '../plan/argv.js';
 import { sharedMountKeys } from '../plan/mounts.js';
-import { observe, observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
+import { observe, observeContainers, observedOf, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
 import { containerResources } from '../plan/reconcile.js';
 import { settleInOrder } from '../concurrency.js';
 import { mountLockNames, releaseContainerResources, removeCreatedVolumes } from '../volumes/index.js';
@@ -23,7 +23,8 @@ interface Target {
 }
 
 /**
- * Several sandboxes: their locks together and one listing for all, then each kind of object removed
+ * Several sandboxes: their locks together and one listing for all (the caller's, when nothing changed
+ * since it was made), then each kind of object removed
  * for all of them in one docker call — every container in one `docker rm` (the CLI removes them side
  * by side), then every volume and every network. When a batched call fails, a fresh listing tells
  * which sandboxes still hold objects: those fail (with docker's words about their objects), the others
@@ -32,10 +33,10 @@ interface Target {
 export async function deleteSandboxes(ids: string[], o: DeleteOptions & { limit: number }): Promise<PromiseSettledResult<boolean>[]> {
   return withLocks(
     ids.map((id) => `sandbox-${id}`),
-    async () => {
-      const all = await observe(o.docker);
+    async ({ unchangedSinceEpoch }) => {
+      const all = unchangedSinceEpoch && o.seen ? o.seen.observed : await observe(o.docker);
       const targets: Target[] = ids.map((id) => {
-        const observed = ofSandbox(all, id);
+        const observed = observedOf(all, id);
         return { id, ctx: backendContext(o.docker, id, o.reporter), observed, found: Object.values(observed).some((xs) => xs.length > 0) };
       });
       await perSandbox(targets, o.limit, async (t) => {
@@ -50,13 +51,8 @@ export async function deleteSandboxes(ids: string[], o: DeleteOptions & { limit:
       if (o.volumes) await perSandbox(targets, o.limit, (t) => removeCreatedVolumes(t.ctx));
       return targets.map((t): PromiseSettledResult<boolean> => (t.error ? { status: 'rejected', reason: t.error } : { status: 'fulfilled', value: t.found }));
     },
-    { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS },
+    { timeoutMs: o.lockTimeoutMs ?? LOCK_TIMEOUT_MS, since: o.seen?.since },
   );
-}
-
-function ofSandbox(all: Observed, id: string): Observed {
-  const mine = <T extends { labels: Partial<Record<string, string>> }>(xs: T[]) => xs.filter((x) => x.labels[L.sandbox] === id);
-  return { containers: mine(all.containers), networks: mine(all.networks), volumes: mine(all.volumes) };
 }
 
 /** One `docker rm` for every container; then the host-side resources of those that are gone are released. */

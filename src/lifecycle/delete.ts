@@ -4,7 +4,7 @@ import { LOCK_TIMEOUT_MS, withLocks } from '../lock.js';
 import { releaseEgress } from '../network/index.js';
 import { L } from '../labels.js';
 import { removeContainersArgs } from '../plan/argv.js';
-import { observeContainers, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
+import { observeContainers, observedOf, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
 import { sharedMountKeys } from '../plan/mounts.js';
 import { containerResources } from '../plan/reconcile.js';
 import type { Reporter } from '../ui/reporter.js';
@@ -17,21 +17,26 @@ export interface DeleteOptions {
   /** Also remove the Docker volumes the backends created for this sandbox (pvc create: true) that nothing else uses. */
   volumes?: boolean;
   lockTimeoutMs?: number;
-  /** Several sandboxes in one command: the caller holds this sandbox's lock and listed its objects once for all. */
-  observed?: Observed;
+  /**
+   * Every sbx object, listed before the locks were taken (to find the targets of --all or -l), with the
+   * lock epoch read before that listing: used instead of listing again when nothing sbx does changed
+   * since (lock.ts).
+   */
+  seen?: { observed: Observed; since: string | undefined };
 }
 
 /** Remove every Docker object labelled with the sandbox id and the host-side mounts only it used. Returns false when nothing was found. */
 export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boolean> {
   const timeoutMs = o.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
-  const locked = (fn: () => Promise<boolean>) => (o.observed ? fn() : withLocks([`sandbox-${id}`], fn, { timeoutMs }));
-  return locked(
-    async () => {
+  return withLocks(
+    [`sandbox-${id}`],
+    async ({ unchangedSinceEpoch }) => {
       forgetAppliedRecord(id);
+      const seen = unchangedSinceEpoch && o.seen ? observedOf(o.seen.observed, id) : undefined;
       // Containers first: removing them need not wait for the network and volume listings, which are
       // asked once the removal is under way (each docker spawn holds this process for a few ms).
-      const containers = o.observed?.containers ?? (await observeContainers(o.docker, id));
-      let listing: Promise<Omit<Observed, 'containers'>> | undefined = o.observed ? Promise.resolve(o.observed) : undefined;
+      const containers = seen?.containers ?? (await observeContainers(o.docker, id));
+      let listing: Promise<Omit<Observed, 'containers'>> | undefined = seen ? Promise.resolve(seen) : undefined;
       const list = () => (listing ??= observeNetworksAndVolumes(o.docker, id));
       const ctx = backendContext(o.docker, id, o.reporter);
       if (!containers.length) {
@@ -70,5 +75,6 @@ export async function deleteSandbox(id: string, o: DeleteOptions): Promise<boole
       if (o.volumes) await removeCreatedVolumes(ctx);
       return true;
     },
+    { timeoutMs, since: o.seen?.since },
   );
 }

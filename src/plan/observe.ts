@@ -49,11 +49,32 @@ export async function observeContainers(docker: DockerClient, sandboxId?: string
   return parseContainers(stdout);
 }
 
-/** The docker arguments of that `docker ps`. */
-export function containersPsArgs(sandboxId?: string, selector: readonly string[] = []): string[] {
+/** The docker arguments of that `docker ps`; `printed`: more labels to print after sbx's own. */
+export function containersPsArgs(sandboxId?: string, selector: readonly string[] = [], printed: readonly string[] = []): string[] {
   const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
-  const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.CreatedAt}}', labelFormat(CONTAINER_LABELS)].join(SEP);
+  const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.CreatedAt}}', labelFormat([...CONTAINER_LABELS, ...printed])].join(SEP);
   return ['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, ...selector.flatMap((l) => ['--filter', `label=${l}`]), '--format', format];
+}
+
+/**
+ * A selector as KEY/VALUE pairs that a printed label can be matched against, or undefined when one cannot
+ * (KEY alone or an empty VALUE: a printed label cannot tell empty from absent; keys other than plain
+ * label names are left to docker's filter).
+ */
+export function printableSelector(selector: readonly string[]): [string, string][] | undefined {
+  const pairs = selector.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)] as [string, string]);
+  return selector.every((s) => s.includes('=')) && pairs.every(([k, v]) => /^[A-Za-z0-9][\w./-]*$/.test(k) && v !== '') ? pairs : undefined;
+}
+
+/** Every sbx container and those carrying every pair's label and value, from one `docker ps`. */
+export async function observeContainersSelecting(docker: DockerClient, pairs: readonly [string, string][]): Promise<{ containers: ObservedContainer[]; selected: ObservedContainer[] }> {
+  const { stdout } = await docker.run(containersPsArgs(undefined, [], pairs.map(([k]) => k)));
+  const lines = stdout.split('\n').filter(Boolean);
+  const matches = (line: string) => {
+    const printed = line.split(SEP).slice(5 + CONTAINER_LABELS.length);
+    return pairs.every(([, v], i) => printed[i] === v);
+  };
+  return { containers: parseContainers(stdout), selected: parseContainers(lines.filter(matches).join('\n')) };
 }
 
 export function parseContainers(stdout: string): ObservedContainer[] {
@@ -97,4 +118,10 @@ export async function observeNetworksAndVolumes(docker: DockerClient, sandboxId?
 export async function observe(docker: DockerClient, sandboxId?: string): Promise<Observed> {
   const [containers, others] = await Promise.all([observeContainers(docker, sandboxId), observeNetworksAndVolumes(docker, sandboxId)]);
   return { containers, ...others };
+}
+
+/** One sandbox's share of an observation of every sbx object. */
+export function observedOf(all: Observed, id: string): Observed {
+  const mine = <T extends { labels: Partial<Record<string, string>> }>(xs: T[]) => xs.filter((x) => x.labels[L.sandbox] === id);
+  return { containers: mine(all.containers), networks: mine(all.networks), volumes: mine(all.volumes) };
 }

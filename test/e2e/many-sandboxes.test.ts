@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { wrappedDocker } from '../helpers/docker-wrapper.js';
+import { ROOT } from '../helpers/cli.js';
 
 type TimedCall = { startMs: number; endMs: number; argv: string };
 import { RUN, RUN_LABEL, STATE_DIR, objectsWithLabel, sandboxLabel, sbxE2E, sid } from '../helpers/e2e.js';
@@ -105,11 +106,38 @@ describe.sequential('several sandboxes in one command', () => {
       for (const id of ids) await expectNothingLeft(id);
       const mutating = recorder.calls().filter((c) => c.mutating).map((c) => c.argv.split(' ').slice(0, 2).join(' '));
       expect(mutating).toEqual(['rm --force', 'volume rm']);
+      // One listing round, before the locks (every sbx object, the selector's label printed): with no
+      // other sbx at work meanwhile, it is not asked again under the locks.
+      const reads = recorder.calls().filter((c) => !c.mutating).map((c) => c.argv.split(' ').slice(0, 2).join(' '));
+      expect(reads.sort()).toEqual(['network ls', 'ps -a', 'volume ls']);
       expect((await objectsWithLabel(sandboxLabel(other))).containers).toHaveLength(3);
       const again = expectExit(await sbxE2E(['delete', '--all', '-l', `sbx-test/selector=${tag}`, '-o', 'json']), 0);
       expect(JSON.parse(again.stdout)).toEqual({ deleted: [], notFound: [] });
     } finally {
       await deleteAll([...ids, other]);
+    }
+  });
+
+  it('delete --all lists again under the locks when another sbx changed a sandbox after its first listing', async () => {
+    const tag = `many-race-${RUN}`;
+    const names = ['race-a', 'race-b'];
+    const ids = names.map(sid);
+    const labelled = (n: string, containers = ['app', 'side']) => ({
+      ...sandboxDoc(n, containers.map((c) => shContainer(c)), { volumes: [{ name: 'shared', ephemeral_storage: '8Mi' }] }),
+      metadata: { labels: { 'sbx-test/selector': tag } },
+    });
+    expectExit(await sbxE2E(['apply', '-f', manifestDir(names.map((n) => labelled(n)))]), 0);
+    const grown = path.join(manifestDir([labelled('race-a', ['app', 'side', 'extra'])]), `0-race-a.yaml`);
+    try {
+      // Between the first listing and the locks, another sbx adds a container to race-a.
+      const recorder = wrappedDocker({ afterFirstRead: `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, 'bin/sbx'))} apply -f ${JSON.stringify(grown)}` });
+      const gone = expectExit(await sbxE2E(['delete', '--all', '-l', `sbx-test/selector=${tag}`, '-o', 'json'], { env: recorder.env }), 0);
+      expect(JSON.parse(gone.stdout)).toEqual({ deleted: ids, notFound: [] });
+      for (const id of ids) await expectNothingLeft(id);
+      const removal = recorder.calls().find((c) => c.argv.startsWith('rm --force'))!;
+      expect(removal.argv).toContain(`sbx-${ids[0]}..extra`);
+    } finally {
+      await deleteAll(ids);
     }
   });
 

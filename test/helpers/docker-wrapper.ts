@@ -26,9 +26,10 @@ export interface WrappedDocker {
 
 /**
  * @param o.failAt fail the k-th mutating call (1-based); @param o.delaySeconds sleep before each mutating call;
- * @param o.times record when each call started and ended.
+ * @param o.times record when each call started and ended; @param o.afterFirstRead a bash command run once,
+ * after the first read-only call has its answer and before sbx gets it.
  */
-export function wrappedDocker(o: { failAt?: number; delaySeconds?: number; times?: boolean } = {}): WrappedDocker {
+export function wrappedDocker(o: { failAt?: number; delaySeconds?: number; times?: boolean; afterFirstRead?: string } = {}): WrappedDocker {
   const parent = path.join(STATE_DIR, 'test-files');
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(path.join(parent, 'docker-wrap-'));
@@ -36,6 +37,7 @@ export function wrappedDocker(o: { failAt?: number; delaySeconds?: number; times
   const env: Record<string, string> = { SBX_DOCKER: DOCKER_WRAPPER, SBX_WRAP_LOG: log, SBX_WRAP_COUNTER: path.join(dir, 'counter') };
   if (o.failAt !== undefined) env.SBX_WRAP_FAIL_AT = String(o.failAt);
   if (o.delaySeconds !== undefined) env.SBX_WRAP_DELAY = String(o.delaySeconds);
+  if (o.afterFirstRead !== undefined) env.SBX_WRAP_AFTER_FIRST_READ = o.afterFirstRead;
   const times = path.join(dir, 'times.log');
   if (o.times) env.SBX_WRAP_TIMES = times;
   return {
