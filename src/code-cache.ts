@@ -29,11 +29,14 @@ export interface CodeCacheLoader {
 const MAX_WORKLOADS = 32;
 const SIBLING = /^\.\/[\w.-]+\.cjs$/;
 
-/** Where the caches go: $XDG_CACHE_HOME/sbx/code or ~/.cache/sbx/code; undefined when switched off. */
+/**
+ * Where the caches go: $XDG_CACHE_HOME/sbx/code or ~/.cache/sbx/code; undefined when switched off, or
+ * when that directory (or the home) does not exist (HOME=/nonexistent must not make one).
+ */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.SBX_DISABLE_CODE_CACHE && env.SBX_DISABLE_CODE_CACHE !== '0') return undefined;
-  const base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, '.cache') : undefined);
-  return base && path.isAbsolute(base) ? path.join(base, 'sbx', 'code') : undefined;
+  const [root, base] = env.XDG_CACHE_HOME ? [env.XDG_CACHE_HOME, env.XDG_CACHE_HOME] : env.HOME ? [env.HOME, path.join(env.HOME, '.cache')] : [];
+  return root && base && path.isAbsolute(base) && existsSync(root) ? path.join(base, 'sbx', 'code') : undefined;
 }
 
 export function codeCacheLoader(dir: string | undefined, workload: string): CodeCacheLoader {

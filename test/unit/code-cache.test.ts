@@ -133,11 +133,15 @@ describe('code cache loader', () => {
     expect(readdirSync(dir).sort()).toEqual(['dep.cjs', 'main.cjs']);
   });
 
-  it('lives under XDG_CACHE_HOME or ~/.cache, and SBX_DISABLE_CODE_CACHE switches it off', () => {
-    expect(codeCacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/sbx/code');
-    expect(codeCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/c' })).toBe('/c/sbx/code');
-    expect(codeCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: 'relative' })).toBeUndefined();
-    expect(codeCacheDir({ HOME: '/home/u', SBX_DISABLE_CODE_CACHE: '1' })).toBeUndefined();
+  it('lives under XDG_CACHE_HOME or ~/.cache of an existing home, and SBX_DISABLE_CODE_CACHE switches it off', () => {
+    const [home, xdg] = [tmp(), tmp()];
+    expect(codeCacheDir({ HOME: home })).toBe(path.join(home, '.cache/sbx/code'));
+    expect(codeCacheDir({ HOME: home, XDG_CACHE_HOME: xdg })).toBe(path.join(xdg, 'sbx/code'));
+    expect(codeCacheDir({ HOME: home, XDG_CACHE_HOME: 'relative' })).toBeUndefined();
+    expect(codeCacheDir({ HOME: path.join(home, 'nonexistent') })).toBeUndefined();
+    expect(codeCacheDir({ HOME: home, XDG_CACHE_HOME: path.join(xdg, 'nonexistent') })).toBeUndefined();
+    expect(codeCacheDir({ HOME: home, SBX_DISABLE_CODE_CACHE: '1' })).toBeUndefined();
+    expect(codeCacheDir({ HOME: home, SBX_DISABLE_CODE_CACHE: '0' })).toBe(path.join(home, '.cache/sbx/code'));
     expect(codeCacheDir({})).toBeUndefined();
   });
 });
