@@ -2,11 +2,10 @@ import type { DockerClient } from '../docker/engine.js';
 import { engineInfo, type EngineInfo } from '../docker/engine-info.js';
 import { imagesPresent } from '../docker/images.js';
 import { pauseImageRef } from '../docker/pause-image.js';
-import { L } from '../labels.js';
 import type { Sandbox } from '../manifest/model.js';
 import { desiredSandbox, type DesiredContainer } from '../plan/desired.js';
 import { imagesToResolve } from '../plan/images.js';
-import { observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
+import { observedOf, observeNetworksAndVolumes, type Observed } from '../plan/observe.js';
 import { needsApiVersion, volumeKinds } from '../volumes/index.js';
 
 /** What the engine says to the read-only questions of a sandbox that is not converged. */
@@ -51,6 +50,6 @@ function askAll(docker: DockerClient, sandboxes: readonly Sandbox[]): Promise<En
 
 /** One sandbox's share of answers asked for all. */
 export function answersFor(all: EngineAnswers, sandboxId: string): EngineAnswers {
-  const own = (o: { labels: Partial<Record<string, string>> }) => o.labels[L.sandbox] === sandboxId;
-  return { ...all, listed: { networks: all.listed.networks.filter(own), volumes: all.listed.volumes.filter(own) } };
+  const { networks, volumes } = observedOf({ containers: [], ...all.listed }, sandboxId);
+  return { ...all, listed: { networks, volumes } };
 }

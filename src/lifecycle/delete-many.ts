@@ -27,7 +27,8 @@ interface Target {
  * since it was made), then each kind of object removed for all of them in one docker call — every
  * container in one `docker rm` (the CLI removes them side by side), then every volume and every
  * network. When a batched call fails, a fresh listing tells which sandboxes still hold objects: those
- * fail (with docker's words about their objects), the others are done. Host-side work (DNS helpers, mounts) runs per sandbox, up to `limit` at once.
+ * fail (with docker's words about their objects), the others are done. Host-side work (DNS helpers,
+ * mounts) runs per sandbox, up to `limit` at once.
  */
 export async function deleteSandboxes(ids: string[], o: DeleteOptions & { limit: number }): Promise<PromiseSettledResult<boolean>[]> {
   return withLocks(

@@ -69,12 +69,14 @@ export function printableSelector(selector: readonly string[]): [string, string]
 /** Every sbx container and those carrying every pair's label and value, from one `docker ps`. */
 export async function observeContainersSelecting(docker: DockerClient, pairs: readonly [string, string][]): Promise<{ containers: ObservedContainer[]; selected: ObservedContainer[] }> {
   const { stdout } = await docker.run(containersPsArgs(undefined, [], pairs.map(([k]) => k)));
+  // parseContainers keeps the same non-empty lines, in order: line i is container i.
   const lines = stdout.split('\n').filter(Boolean);
   const matches = (line: string) => {
     const printed = line.split(SEP).slice(5 + CONTAINER_LABELS.length);
     return pairs.every(([, v], i) => printed[i] === v);
   };
-  return { containers: parseContainers(stdout), selected: parseContainers(lines.filter(matches).join('\n')) };
+  const containers = parseContainers(stdout);
+  return { containers, selected: containers.filter((_, i) => matches(lines[i])) };
 }
 
 export function parseContainers(stdout: string): ObservedContainer[] {

@@ -1,21 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockEpoch, withLocks } from '../../src/lock.js';
+import { freshStateDirPerTest } from '../helpers/state-dir.js';
 
 const opts = { timeoutMs: 30_000 };
-let dir: string;
-const saved = process.env.SBX_STATE_DIR;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'sbx-lock-'));
-  process.env.SBX_STATE_DIR = dir;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.SBX_STATE_DIR;
-  else process.env.SBX_STATE_DIR = saved;
-  rmSync(dir, { recursive: true, force: true });
-});
+const stateDir = freshStateDirPerTest('sbx-lock-');
 
 /** Whether withLocks says nothing changed since `since`. */
 const unchanged = (names: string[], since: string | undefined) => withLocks(names, async (held) => held.unchangedSinceEpoch, { ...opts, since });
@@ -54,7 +44,7 @@ describe('lock epoch', () => {
     await withLocks(['sandbox-x'], async () => undefined, opts);
     const since = await lockEpoch();
     // What proper-lockfile leaves behind when its process is killed: the marker directory, no epoch change.
-    const marker = path.join(dir, 'locks', 'sandbox-a.lock');
+    const marker = path.join(stateDir(), 'locks', 'sandbox-a.lock');
     mkdirSync(marker);
     const old = new Date(Date.now() - 60_000);
     utimesSync(marker, old, old);

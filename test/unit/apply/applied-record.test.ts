@@ -1,20 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forgetAppliedRecord, manifestFingerprint, readAppliedRecord, recordedSandboxes, writeAppliedRecord } from '../../../src/apply/applied-record.js';
+import { freshStateDirPerTest } from '../../helpers/state-dir.js';
 
-const saved = process.env.SBX_STATE_DIR;
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sbx-applied-'));
-  process.env.SBX_STATE_DIR = dir;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.SBX_STATE_DIR;
-  else process.env.SBX_STATE_DIR = saved;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const stateDir = freshStateDirPerTest('sbx-applied-');
 
 const rec = (id: string, n = 1) => ({ id, containers: Array.from({ length: n }, (_, i) => [`${id}-cid${i}`, `sbx-${id}-${i}`] as [string, string]) });
 
@@ -31,14 +21,14 @@ describe('applied records', () => {
     writeAppliedRecord('b'.repeat(64), rec('demo', 2));
     expect(readAppliedRecord('a'.repeat(64))).toBeUndefined();
     expect(readAppliedRecord('b'.repeat(64))).toEqual(rec('demo', 2));
-    expect(fs.statSync(path.join(dir, 'applied', `${'b'.repeat(64)}.json`)).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(stateDir(), 'applied', `${'b'.repeat(64)}.json`)).mode & 0o777).toBe(0o600);
     forgetAppliedRecord('demo');
-    expect(fs.readdirSync(path.join(dir, 'applied'))).toEqual([]);
+    expect(fs.readdirSync(path.join(stateDir(), 'applied'))).toEqual([]);
   });
 
   it('a damaged record is no record', () => {
     writeAppliedRecord('c'.repeat(64), rec('demo'));
-    fs.writeFileSync(path.join(dir, 'applied', `${'c'.repeat(64)}.json`), '{"id": 1');
+    fs.writeFileSync(path.join(stateDir(), 'applied', `${'c'.repeat(64)}.json`), '{"id": 1');
     expect(readAppliedRecord('c'.repeat(64))).toBeUndefined();
   });
 });

@@ -1,25 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAppliedRecord, recordedSandboxes, writeAppliedRecord } from '../../../src/apply/applied-record.js';
 import { SbxError } from '../../../src/errors.js';
 import { collectGarbage } from '../../../src/lifecycle/gc.js';
 import { makeColor } from '../../../src/ui/color.js';
 import { Reporter } from '../../../src/ui/reporter.js';
 import { FakeDocker } from '../../helpers/fake-docker.js';
+import { freshStateDirPerTest } from '../../helpers/state-dir.js';
 
-const saved = process.env.SBX_STATE_DIR;
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sbx-gc-'));
-  process.env.SBX_STATE_DIR = dir;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.SBX_STATE_DIR;
-  else process.env.SBX_STATE_DIR = saved;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+freshStateDirPerTest('sbx-gc-');
 
 const rec = (id: string) => ({ id, containers: [[`${id}-cid0`, `sbx-${id}-0`]] as [string, string][] });
 
