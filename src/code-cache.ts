@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, constants as fs, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, constants as fs, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import path from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
@@ -128,8 +128,13 @@ function readCache(file: string): { workloads: string[]; data: Buffer } | undefi
 
 function writeCache(file: string, workloads: string[], data: Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ workloads })}\n`), data]), { mode: 0o600 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ workloads })}\n`), data]), { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** A new build's cache replaces those of the builds before it. */
