@@ -5,6 +5,9 @@
 #   handwritten.sh up ID CONTAINERS IMAGE PAUSE_IMAGE   |   handwritten.sh down ID CONTAINERS
 # `up-parallel` is the same with every independent call at once (volume beside infra, then all
 # containers): the floor for any tool that drives the docker CLI, sbx included.
+# `listings ID N IMAGE PAUSE_IMAGE` asks what a tool that reconciles (rather than assumes nothing exists)
+# must ask before its two commands: the round before an apply (containers, networks, volumes, engine facts,
+# images, at once), then the `docker ps` before a delete. It changes nothing.
 set -euo pipefail
 cmd=$1 id=$2 n=$3
 container() {
@@ -27,6 +30,15 @@ elif [[ $cmd == up-parallel ]]; then
   pids=()
   for i in $(seq 1 "$n"); do container "$i" & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p"; done
+elif [[ $cmd == listings ]]; then
+  image=$4 pause=$5
+  docker ps -a --no-trunc --filter "label=bench=hw-$id" --format '{{.ID}} {{.Names}} {{.State}} {{.Labels}}' >/dev/null &
+  docker network ls --filter "label=bench=hw-$id" --format '{{.Name}} {{.Labels}}' >/dev/null &
+  docker volume ls --filter "label=bench=hw-$id" --format '{{.Name}} {{.Labels}}' >/dev/null &
+  docker info --format '{{.Driver}} {{json .DriverStatus}} {{.NCPU}} {{.MemTotal}}' >/dev/null &
+  docker image inspect --format '{{.Id}}' "$image" "$pause" >/dev/null &
+  wait
+  docker ps -a --no-trunc --filter "label=bench=hw-$id" --format '{{.ID}} {{.Names}} {{.Labels}}' >/dev/null
 else
   names=("hw-$id-infra")
   for i in $(seq 1 "$n"); do names+=("hw-$id-c$i"); done

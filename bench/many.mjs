@@ -64,9 +64,11 @@ async function size({ env, tmp, rounds, pause }, n) {
       },
       floor: async () => (await together(env, ids.map((id) => [HW, ['up-parallel', `${id}-p`, c, IMAGE, pause]]))) + (await together(env, ids.map((id) => [HW, ['down', `${id}-p`, c]]))),
       node: async () => (await one(process.execPath, ['-e', '0'])) + (await one(process.execPath, ['-e', '0'])),
+      // One listing round covers every sandbox of a command (see bench/run.mjs).
+      listings: () => one(HW, ['listings', `${prefix}-l`, c, IMAGE, pause]),
     };
     const kinds = ['sbx', 'sequential', 'floor'];
-    const order = [...kinds.slice(r % 3), ...kinds.slice(0, r % 3), 'node'];
+    const order = [...kinds.slice(r % 3), ...kinds.slice(0, r % 3), 'node', 'listings'];
     const row = {};
     for (const k of order) row[k] = await run[k]();
     rows.push(row);
@@ -80,6 +82,9 @@ async function size({ env, tmp, rounds, pause }, n) {
     overFloor: median(rows.map((x) => x.sbx / x.floor)),
     overNodeFloor: median(rows.map((x) => x.sbx / (x.floor + x.node))),
     overSequential: median(rows.map((x) => x.sbx / x.sequential)),
+    reconcileFloor: median(rows.map((x) => x.floor + x.node + x.listings)),
+    overReconcileFloor: median(rows.map((x) => x.sbx / (x.floor + x.node + x.listings))),
+    reconcileOverSequential: median(rows.map((x) => (x.floor + x.node + x.listings) / x.sequential)),
   };
 }
 

@@ -72,10 +72,12 @@ function cycle(label, containers, pause) {
       floor: () => timed(hw, ['up-parallel', `${id}-p`, String(count), IMAGE, pause]) + timed(hw, ['down', `${id}-p`, String(count)]),
       // What any Node CLI pays on top of the floor for two commands (apply, delete): starting Node twice.
       node: () => timed(process.execPath, ['-e', '0']) + timed(process.execPath, ['-e', '0']),
+      // What a tool that reconciles must ask on top of that before its two commands (changes nothing).
+      listings: () => timed(hw, ['listings', id, String(count), IMAGE, pause]),
     };
     // Rotate which goes first so drift (page cache, engine state) does not favour one side.
     const kinds = ['sbx', 'script', 'floor'];
-    const order = [...kinds.slice(i % 3), ...kinds.slice(0, i % 3), 'node'];
+    const order = [...kinds.slice(i % 3), ...kinds.slice(0, i % 3), 'node', 'listings'];
     const r = {};
     for (const k of order) r[k] = run[k]();
     rows.push(r);
@@ -90,6 +92,8 @@ function cycle(label, containers, pause) {
     overFloor: median(rows.map((r) => r.sbx / r.floor)),
     nodeFloor: median(rows.map((r) => r.floor + r.node)),
     overNodeFloor: median(rows.map((r) => r.sbx / (r.floor + r.node))),
+    reconcileFloor: median(rows.map((r) => r.floor + r.node + r.listings)),
+    overReconcileFloor: median(rows.map((r) => r.sbx / (r.floor + r.node + r.listings))),
   };
 }
 
@@ -202,14 +206,16 @@ function renderReport(r) {
   const floorRows = [
     ['shared-volume', r.shared],
     ['10 containers', r.ten],
-  ].map(([label, c]) => `| ${label} | ${ms(c.script)} | ${ms(c.floor)} | ${c.floorRatio.toFixed(2)} | ${ms(c.nodeFloor)} | ${ms(c.sbx)} | ${c.overFloor.toFixed(2)} | ${c.overNodeFloor.toFixed(2)} |`);
+  ].map(([label, c]) => `| ${label} | ${ms(c.script)} | ${ms(c.floor)} | ${c.floorRatio.toFixed(2)} | ${ms(c.nodeFloor)} | ${ms(c.reconcileFloor)} | ${ms(c.sbx)} | ${c.overFloor.toFixed(2)} | ${c.overNodeFloor.toFixed(2)} | ${c.overReconcileFloor.toFixed(2)} |`);
   const floorTable =
-    '| apply+delete | sequential script | parallel script (floor) | floor / sequential | floor + 2 Node starts | sbx | sbx / floor | sbx / (floor + Node) |\n|---|---|---|---|---|---|---|---|\n' +
+    '| apply+delete | sequential script | parallel script (floor) | floor / sequential | floor + 2 Node starts | + listing rounds | sbx | sbx / floor | sbx / (floor + Node) | sbx / (floor + Node + listings) |\n|---|---|---|---|---|---|---|---|---|---|\n' +
     floorRows.join('\n') +
     '\n';
   const manyTable =
-    '| N | sbx | sequential script | parallel floor | floor + 2 Node starts | sbx / floor | sbx / (floor + Node) | sbx / sequential |\n|---|---|---|---|---|---|---|---|\n' +
-    r.many.map((x) => `| ${x.n} | ${ms(x.sbx)} | ${ms(x.sequential)} | ${ms(x.floor)} | ${ms(x.nodeFloor)} | ${x.overFloor.toFixed(2)} | ${x.overNodeFloor.toFixed(2)} | ${x.overSequential.toFixed(2)} |`).join('\n') +
+    '| N | sbx | sequential script | parallel floor | floor + 2 Node starts | + listing rounds | sbx / floor | sbx / (floor + Node) | sbx / (floor + Node + listings) | sbx / sequential | (floor + Node + listings) / sequential |\n|---|---|---|---|---|---|---|---|---|---|---|\n' +
+    r.many
+      .map((x) => `| ${x.n} | ${ms(x.sbx)} | ${ms(x.sequential)} | ${ms(x.floor)} | ${ms(x.nodeFloor)} | ${ms(x.reconcileFloor)} | ${x.overFloor.toFixed(2)} | ${x.overNodeFloor.toFixed(2)} | ${x.overReconcileFloor.toFixed(2)} | ${x.overSequential.toFixed(2)} | ${x.reconcileOverSequential.toFixed(2)} |`)
+      .join('\n') +
     '\n';
   const svg = chartSvg([
     { label: 'shared-volume apply+delete', sbx: r.shared.sbx, base: r.shared.floor },
@@ -237,7 +243,10 @@ ${table}
 delete) before it can ask Docker anything: starting Node, measured in the same rounds as \`node -e 0\`.
 *sbx / (floor + Node)* is therefore what sbx itself adds: loading and validating the manifest, the one
 observation round a new sandbox needs (containers, networks, volumes, engine facts and images, asked side by
-side), the \`docker ps\` before a delete (which makes it complete), and the locks.
+side), the \`docker ps\` before a delete (which makes it complete), and the locks. *+ listing rounds* adds
+what a tool that reconciles, rather than assumes that nothing exists, must ask before its two commands: that
+observation round and that \`docker ps\`, run by the script (\`handwritten.sh listings\`) in the same rounds;
+*sbx / (floor + Node + listings)* is left for parsing, validating, planning and locking.
 
 ${floorTable}
 ## N sandboxes in one command
