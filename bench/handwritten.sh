@@ -32,12 +32,13 @@ elif [[ $cmd == up-parallel ]]; then
   for p in "${pids[@]}"; do wait "$p"; done
 elif [[ $cmd == listings ]]; then
   image=$4 pause=$5
-  docker ps -a --no-trunc --filter "label=bench=hw-$id" --format '{{.ID}} {{.Names}} {{.State}} {{.Labels}}' >/dev/null &
-  docker network ls --filter "label=bench=hw-$id" --format '{{.Name}} {{.Labels}}' >/dev/null &
-  docker volume ls --filter "label=bench=hw-$id" --format '{{.Name}} {{.Labels}}' >/dev/null &
-  docker info --format '{{.Driver}} {{json .DriverStatus}} {{.NCPU}} {{.MemTotal}}' >/dev/null &
-  docker image inspect --format '{{.Id}}' "$image" "$pause" >/dev/null &
-  wait
+  pids=()
+  docker ps -a --no-trunc --filter "label=bench=hw-$id" --format '{{.ID}} {{.Names}} {{.State}} {{.Labels}}' >/dev/null & pids+=($!)
+  docker network ls --filter "label=bench=hw-$id" --format '{{.Name}} {{.Labels}}' >/dev/null & pids+=($!)
+  docker volume ls --filter "label=bench=hw-$id" --format '{{.Name}} {{.Labels}}' >/dev/null & pids+=($!)
+  docker info --format '{{.Driver}} {{json .DriverStatus}} {{.NCPU}} {{.MemTotal}}' >/dev/null & pids+=($!)
+  docker image inspect --format '{{.Id}}' "$image" "$pause" >/dev/null & pids+=($!)
+  for p in "${pids[@]}"; do wait "$p"; done
   docker ps -a --no-trunc --filter "label=bench=hw-$id" --format '{{.ID}} {{.Names}} {{.Labels}}' >/dev/null
 else
   names=("hw-$id-infra")
