@@ -69,24 +69,29 @@ export function printableSelector(selector: readonly string[]): [string, string]
 /** Every sbx container and those carrying every pair's label and value, from one `docker ps`. */
 export async function observeContainersSelecting(docker: DockerClient, pairs: readonly [string, string][]): Promise<{ containers: ObservedContainer[]; selected: ObservedContainer[] }> {
   const { stdout } = await docker.run(containersPsArgs(undefined, [], pairs.map(([k]) => k)));
-  // parseContainers keeps the same non-empty lines, in order: line i is container i.
-  const lines = stdout.split('\n').filter(Boolean);
-  const matches = (line: string) => {
-    const printed = line.split(SEP).slice(5 + CONTAINER_LABELS.length);
+  const rows = psRows(stdout);
+  const matches = (fields: string[]) => {
+    const printed = fields.slice(5 + CONTAINER_LABELS.length);
     return pairs.every(([, v], i) => printed[i] === v);
   };
-  const containers = parseContainers(stdout);
-  return { containers, selected: containers.filter((_, i) => matches(lines[i])) };
+  const containers = rows.map(containerOf);
+  return { containers, selected: containers.filter((_, i) => matches(rows[i])) };
 }
 
 export function parseContainers(stdout: string): ObservedContainer[] {
+  return psRows(stdout).map(containerOf);
+}
+
+/** The fields of each non-empty line of that `docker ps`. */
+function psRows(stdout: string): string[][] {
   return stdout
     .split('\n')
     .filter(Boolean)
-    .map((line) => {
-      const [id, name, state, status, created, ...vals] = line.split(SEP);
-      return { id, name, state, status, createdAt: isoFromPs(created), labels: labelsOf(CONTAINER_LABELS, vals) };
-    });
+    .map((line) => line.split(SEP));
+}
+
+function containerOf([id, name, state, status, created, ...vals]: string[]): ObservedContainer {
+  return { id, name, state, status, createdAt: isoFromPs(created), labels: labelsOf(CONTAINER_LABELS, vals) };
 }
 
 /** `docker ps` prints "2026-01-02 03:04:05 +0000 UTC". */
