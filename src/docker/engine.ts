@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { SbxError } from '../errors.js';
 import { dockerError } from './classify.js';
-import { spawnCollect } from './spawn.js';
+import { Launcher, resolveExecutable } from './launcher.js';
+import { spawnCollect, type Collected } from './spawn.js';
 
 export interface DockerOptions {
   /** docker binary; default $SBX_DOCKER or "docker". */
@@ -50,6 +51,9 @@ export class Docker implements DockerClient {
   readonly context?: string;
   /** Set with -v: sees every argv sbx runs (docker, and through the backends' trace, mount tools). */
   readonly onCommand?: (argv: readonly string[]) => void;
+  /** Started at the first call that can use it; null where it cannot serve (no bash, no such binary). */
+  private launcher?: Launcher | null;
+  private calledBefore = false;
 
   constructor(opts: DockerOptions = {}) {
     this.bin = opts.bin ?? process.env.SBX_DOCKER ?? 'docker';
@@ -65,7 +69,7 @@ export class Docker implements DockerClient {
   async run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const [file, ...rest] = this.argv(args);
     this.onCommand?.([file, ...rest]);
-    const res = await spawnCollect(file, rest, opts);
+    const res = await this.spawn(file, rest, opts);
     if (res.spawnError) {
       const why = res.spawnError.code === 'ENOENT' ? 'not found (set SBX_DOCKER or install the docker CLI)' : res.spawnError.message;
       throw new SbxError('DOCKER_UNAVAILABLE', `cannot run ${file}: ${why}`);
@@ -79,6 +83,24 @@ export class Docker implements DockerClient {
     const out: RunResult = { stdout: res.stdout, stderr, exitCode: res.exitCode ?? 1 };
     if (out.exitCode !== 0 && !opts.allowFailure) throw dockerError(args, out.stderr, opts.what);
     return out;
+  }
+
+  /**
+   * Calls that need stdin or a time limit are spawned directly, and so is the first call: bash's start
+   * (3–5 ms) would only delay a command that makes one call (a no-op apply, ls). The rest go through the
+   * launcher.
+   */
+  private spawn(file: string, args: string[], opts: RunOptions): Promise<Collected> {
+    if (opts.input !== undefined || opts.timeoutMs || !this.calledBefore) {
+      this.calledBefore = true;
+      return spawnCollect(file, args, opts);
+    }
+    if (this.launcher === undefined) {
+      const resolved = resolveExecutable(file);
+      this.launcher = resolved ? (Launcher.start({ ...process.env, DOCKER_CLI_HINTS: 'false' }, resolved) ?? null) : null;
+    }
+    if (!this.launcher?.alive) return spawnCollect(file, args, opts);
+    return this.launcher.run(args);
   }
 
   /** Run docker attached to this terminal (exec -it); resolves with docker's exit code. */
