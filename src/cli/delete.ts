@@ -57,11 +57,6 @@ async function everyObject(ctx: Ctx, selector: string[]): Promise<{ selected: Ob
     const [{ containers, selected }, others] = await Promise.all([observeContainersSelecting(ctx.docker, pairs), observeNetworksAndVolumes(ctx.docker)]);
     return { selected, observed: { containers, ...others }, since };
   }
-  // --all alone: every sbx container is selected, and the listing's own `docker ps` says which.
-  if (!selector.length) {
-    const observed = await observe(ctx.docker);
-    return { selected: observed.containers, observed, since };
-  }
   const [selected, observed] = await Promise.all([observeContainers(ctx.docker, undefined, selector), observe(ctx.docker)]);
   return { selected, observed, since };
 }
