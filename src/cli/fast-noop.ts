@@ -3,11 +3,11 @@ import { manifestFingerprint, readAppliedRecord, unchangedLine, type AppliedReco
 import { Docker } from '../docker/engine.js';
 import { readRegularFile } from '../manifest/bounded-read.js';
 import { inputLimits } from '../manifest/input-limits.js';
-import { containersPsArgs, parseContainers, type ObservedContainer } from '../plan/observe.js';
+import { observeContainers, type ObservedContainer } from '../plan/observe.js';
 
 /**
  * `sbx apply -f FILE` of a file whose last apply is on record (apply/applied-record.ts): one
- * `docker ps` shows whether the sandbox is still exactly what that apply left — the same container
+ * `docker ps` (or the same question to the engine's API) shows whether the sandbox is still exactly what that apply left — the same container
  * ids, every one running. If so, the full apply would plan nothing (its plan is a function of the
  * manifest and of those containers' labels, which never change for an id), so this prints its
  * answer without loading the manifest machinery. Anything else, or any doubt, returns false and
@@ -23,9 +23,7 @@ export async function fastNoop(args: string[], env: NodeJS.ProcessEnv = process.
     const rec = readAppliedRecord(manifestFingerprint(call.file, Buffer.from(read.bytes).toString('utf8'), env));
     if (!rec) return false;
     const docker = new Docker({ bin: env.SBX_DOCKER ?? 'docker', context: call.context });
-    const ps = await docker.run(containersPsArgs(rec.id), { allowFailure: true });
-    if (ps.exitCode !== 0) return false;
-    if (!confirms(rec, parseContainers(ps.stdout))) return false;
+    if (!confirms(rec, await observeContainers(docker, rec.id))) return false;
     // Synchronous, so that a closed stdout (EPIPE) lands in the catch and the full CLI handles it as usual.
     writeSync(1, unchangedLine(rec.id) + '\n');
     return true;

@@ -14,6 +14,26 @@ export interface EngineInfo {
  * only when a pvc sub_path depends on it, else apiVersion is ''.
  */
 export async function engineInfo(docker: DockerClient, withApiVersion: boolean): Promise<EngineInfo> {
+  return (await engineInfoFromApi(docker, withApiVersion)) ?? engineInfoFromCli(docker, withApiVersion);
+}
+
+interface ApiInfo {
+  Driver?: string;
+  DriverStatus?: [string, string][] | null;
+  NCPU?: number;
+  MemTotal?: number;
+}
+
+/** The same facts from the engine's API (`docker info` and `docker version` ask it the same), or undefined. */
+async function engineInfoFromApi(docker: DockerClient, withApiVersion: boolean): Promise<EngineInfo | undefined> {
+  if (!docker.api) return undefined;
+  const [version, info] = await Promise.all([withApiVersion ? docker.api.get<{ ApiVersion?: string }>('/version') : { status: 200, body: { ApiVersion: '' } }, docker.api.get<ApiInfo>('/info')]);
+  if (version?.status !== 200 || info?.status !== 200 || !info.body || typeof info.body.Driver !== 'string') return undefined;
+  const backingFs = (Array.isArray(info.body.DriverStatus) ? info.body.DriverStatus : []).find(([k]) => k === 'Backing Filesystem')?.[1] ?? '';
+  return { apiVersion: String(version.body?.ApiVersion ?? ''), driver: info.body.Driver, backingFs, ncpu: positive(String(info.body.NCPU)), memTotal: positive(String(info.body.MemTotal)) };
+}
+
+async function engineInfoFromCli(docker: DockerClient, withApiVersion: boolean): Promise<EngineInfo> {
   const [version, info] = await Promise.all([
     withApiVersion ? docker.run(['version', '--format', '{{.Server.APIVersion}}']) : { stdout: '' },
     docker.run(['info', '--format', '{{.Driver}}\t{{json .DriverStatus}}\t{{.NCPU}}\t{{.MemTotal}}']),

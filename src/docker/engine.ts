@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { SbxError } from '../errors.js';
 import { dockerError } from './classify.js';
+import { EngineApi, localEngineSocket, type EngineReader } from './engine-api.js';
 import { Launcher, resolveExecutable } from './launcher.js';
 import { spawnCollect, type Collected } from './spawn.js';
 
@@ -11,6 +12,8 @@ export interface DockerOptions {
   context?: string;
   /** Called with every argv before it runs (for -v); the argv never holds secrets. */
   onCommand?: (argv: readonly string[]) => void;
+  /** false: ask even read-only questions through the CLI (see `api`). */
+  engineApi?: boolean;
 }
 
 export interface RunOptions {
@@ -34,6 +37,8 @@ export interface RunResult {
 export interface DockerClient {
   readonly context?: string;
   readonly onCommand?: (argv: readonly string[]) => void;
+  /** The engine's API for read-only questions, where sbx may ask it instead of the CLI (docker/engine-api.ts). */
+  readonly api?: EngineReader;
   /** The argv sbx would run for these docker arguments (global flags included). */
   argv(args: readonly string[]): string[];
   run(args: readonly string[], opts?: RunOptions): Promise<RunResult>;
@@ -51,6 +56,11 @@ export class Docker implements DockerClient {
   readonly context?: string;
   /** Set with -v: sees every argv sbx runs (docker, and through the backends' trace, mount tools). */
   readonly onCommand?: (argv: readonly string[]) => void;
+  /**
+   * Only for the docker CLI found on PATH talking to a local socket, and never under -v (every question
+   * is then a printed argv): a docker binary of the user's choice (SBX_DOCKER) is asked everything.
+   */
+  readonly api?: EngineReader;
   /** Started at the first call that can use it; null where it cannot serve (no bash, no such binary). */
   private launcher?: Launcher | null;
   private calledBefore = false;
@@ -59,6 +69,8 @@ export class Docker implements DockerClient {
     this.bin = opts.bin ?? process.env.SBX_DOCKER ?? 'docker';
     this.context = opts.context;
     this.onCommand = opts.onCommand;
+    const socket = this.bin === 'docker' && !this.onCommand && opts.engineApi !== false ? localEngineSocket(process.env, this.context) : undefined;
+    this.api = socket ? new EngineApi(socket) : undefined;
   }
 
   /** The argv sbx would run for these docker arguments (global flags included). */

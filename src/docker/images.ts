@@ -9,6 +9,8 @@ import type { DockerClient } from './engine.js';
  */
 export async function imagesPresent(docker: DockerClient, refs: readonly string[]): Promise<Set<string>> {
   const unique = [...new Set(refs)];
+  const viaApi = await imagesPresentFromApi(docker, unique);
+  if (viaApi) return viaApi;
   if (unique.length < 2) return imagesPresentOneByOne(docker, unique);
   const r = await docker.run(inspectArgs(unique), { allowFailure: true, what: `inspect images ${unique.join(', ')}` });
   if (r.exitCode === 0) return new Set(unique);
@@ -16,6 +18,19 @@ export async function imagesPresent(docker: DockerClient, refs: readonly string[
   const found = r.stdout.split('\n').filter(Boolean).length;
   if (missing && found + missing.size === unique.length) return new Set(unique.filter((ref) => !missing.has(ref)));
   return imagesPresentOneByOne(docker, unique);
+}
+
+/**
+ * The engine's API, one request per image side by side (`docker image inspect` asks the same), or
+ * undefined when any answer is other than found or not found: then the CLI is asked, and its error says why.
+ */
+async function imagesPresentFromApi(docker: DockerClient, refs: readonly string[]): Promise<Set<string> | undefined> {
+  const api = docker.api;
+  // A reference is a path segment here: one with other characters is left to the CLI.
+  if (!api || !refs.every((r) => /^[\w./:@-]+$/.test(r))) return undefined;
+  const answers = await Promise.all(refs.map((r) => api.get<unknown>(`/images/${r}/json`)));
+  if (answers.some((a) => a === undefined)) return undefined;
+  return new Set(refs.filter((_, i) => answers[i]?.status === 200));
 }
 
 function inspectArgs(refs: readonly string[]): string[] {

@@ -45,13 +45,45 @@ function labelsOf(names: readonly string[], values: string[]): Record<string, st
  * `selector`: only containers that also carry these labels (KEY or KEY=VALUE, all must match).
  */
 export async function observeContainers(docker: DockerClient, sandboxId?: string, selector: readonly string[] = []): Promise<ObservedContainer[]> {
+  const listed = await containersFromApi(docker, sandboxId, selector);
+  if (listed) return listed.map(containerOfApi);
   const { stdout } = await docker.run(containersPsArgs(sandboxId, selector));
   return parseContainers(stdout);
 }
 
+/** What the engine's API lists for that `docker ps`, or undefined when the CLI is to be asked. */
+async function containersFromApi(docker: DockerClient, sandboxId: string | undefined, selector: readonly string[]): Promise<ApiContainer[] | undefined> {
+  const filters = JSON.stringify({ label: [sandboxFilter(sandboxId), ...selector] });
+  const answer = await docker.api?.get<ApiContainer[]>('/containers/json', { all: '1', filters });
+  return answer?.status === 200 && Array.isArray(answer.body) ? answer.body : undefined;
+}
+
+interface ApiContainer {
+  Id: string;
+  Names?: string[] | null;
+  State?: string;
+  Status?: string;
+  Created?: number;
+  Labels?: Record<string, string> | null;
+}
+
+/** The same fields as `docker ps` prints them: names without the leading "/", links' aliases left out. */
+function containerOfApi(c: ApiContainer): ObservedContainer {
+  const name = (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? '';
+  const createdAt = typeof c.Created === 'number' ? new Date(c.Created * 1000).toISOString() : undefined;
+  return { id: c.Id, name, state: c.State ?? '', status: c.Status ?? '', createdAt, labels: pickLabels(CONTAINER_LABELS, c.Labels) };
+}
+
+/** The labels of `names` that are set and not empty (what `{{.Label}}` printing gives). */
+function pickLabels(names: readonly string[], labels: Record<string, string> | null | undefined): Record<string, string> {
+  return labelsOf(names, names.map((n) => labels?.[n] ?? ''));
+}
+
+const sandboxFilter = (sandboxId: string | undefined) => (sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`);
+
 /** The docker arguments of that `docker ps`; `printed`: more labels to print after sbx's own. */
 export function containersPsArgs(sandboxId?: string, selector: readonly string[] = [], printed: readonly string[] = []): string[] {
-  const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
+  const filter = sandboxFilter(sandboxId);
   const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.CreatedAt}}', labelFormat([...CONTAINER_LABELS, ...printed])].join(SEP);
   return ['ps', '-a', '--no-trunc', '--filter', `label=${filter}`, ...selector.flatMap((l) => ['--filter', `label=${l}`]), '--format', format];
 }
@@ -68,6 +100,11 @@ export function printableSelector(selector: readonly string[]): [string, string]
 
 /** Every sbx container and those carrying every pair's label and value, from one `docker ps`. */
 export async function observeContainersSelecting(docker: DockerClient, pairs: readonly [string, string][]): Promise<{ containers: ObservedContainer[]; selected: ObservedContainer[] }> {
+  const listed = await containersFromApi(docker, undefined, []);
+  if (listed) {
+    const containers = listed.map(containerOfApi);
+    return { containers, selected: containers.filter((_, i) => pairs.every(([k, v]) => listed[i].Labels?.[k] === v)) };
+  }
   const { stdout } = await docker.run(containersPsArgs(undefined, [], pairs.map(([k]) => k)));
   const rows = psRows(stdout);
   const matches = (fields: string[]) => {
@@ -102,9 +139,13 @@ function isoFromPs(created: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+const OBJECT_LABELS = [L.sandbox, L.role, L.volume, L.configHash];
+
 async function observeObjects(docker: DockerClient, kind: 'network' | 'volume', sandboxId?: string): Promise<ObservedObject[]> {
-  const filter = sandboxId === undefined ? L.sandbox : `${L.sandbox}=${sandboxId}`;
-  const names = [L.sandbox, L.role, L.volume, L.configHash];
+  const filter = sandboxFilter(sandboxId);
+  const listed = await objectsFromApi(docker, kind, filter);
+  if (listed) return listed.map((o) => ({ name: o.Name, labels: pickLabels(OBJECT_LABELS, o.Labels) }));
+  const names = OBJECT_LABELS;
   const { stdout } = await docker.run([kind, 'ls', '--filter', `label=${filter}`, '--format', ['{{.Name}}', labelFormat(names)].join(SEP)]);
   return stdout
     .split('\n')
@@ -113,6 +154,22 @@ async function observeObjects(docker: DockerClient, kind: 'network' | 'volume', 
       const [name, ...vals] = line.split(SEP);
       return { name, labels: labelsOf(names, vals) };
     });
+}
+
+interface ApiObject {
+  Name: string;
+  Labels?: Record<string, string> | null;
+}
+
+/** `docker network ls` / `docker volume ls` as the engine's API lists them, or undefined (ask the CLI). */
+async function objectsFromApi(docker: DockerClient, kind: 'network' | 'volume', filter: string): Promise<ApiObject[] | undefined> {
+  const filters = JSON.stringify({ label: [filter] });
+  if (kind === 'network') {
+    const answer = await docker.api?.get<ApiObject[]>('/networks', { filters });
+    return answer?.status === 200 && Array.isArray(answer.body) ? answer.body : undefined;
+  }
+  const answer = await docker.api?.get<{ Volumes?: ApiObject[] | null }>('/volumes', { filters });
+  return answer?.status === 200 && answer.body && typeof answer.body === 'object' ? (answer.body.Volumes ?? []) : undefined;
 }
 
 /** Networks and volumes: two concurrent listing calls. */

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineApi, localEngineSocket } from '../../../src/docker/engine-api.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'sbx-engine-api-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function configDir(config?: unknown, raw?: string): string {
+  const dir = mkdtempSync(path.join(work, 'config-'));
+  if (config !== undefined || raw !== undefined) writeFileSync(path.join(dir, 'config.json'), raw ?? JSON.stringify(config));
+  return dir;
+}
+
+describe('localEngineSocket: the socket the docker CLI would use, or none when sbx cannot be sure', () => {
+  it('the default socket without a context, a host or a config naming a context', () => {
+    expect(localEngineSocket({ DOCKER_CONFIG: configDir() }, undefined)).toBe('/var/run/docker.sock');
+    expect(localEngineSocket({ DOCKER_CONFIG: configDir({ auths: {} }) }, undefined)).toBe('/var/run/docker.sock');
+    expect(localEngineSocket({ DOCKER_CONFIG: configDir({ currentContext: 'default' }), DOCKER_CONTEXT: 'default' }, undefined)).toBe('/var/run/docker.sock');
+  });
+
+  it('DOCKER_HOST: a unix socket is used, anything else is left to the CLI; it wins over contexts set in the environment or config', () => {
+    const config = configDir({ currentContext: 'remote' });
+    expect(localEngineSocket({ DOCKER_CONFIG: config, DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, undefined)).toBe('/run/user/1000/docker.sock');
+    expect(localEngineSocket({ DOCKER_CONFIG: config, DOCKER_HOST: 'unix:///x.sock', DOCKER_CONTEXT: 'remote' }, undefined)).toBe('/x.sock');
+    expect(localEngineSocket({ DOCKER_CONFIG: config, DOCKER_HOST: 'tcp://127.0.0.1:2375' }, undefined)).toBeUndefined();
+    expect(localEngineSocket({ DOCKER_CONFIG: config, DOCKER_HOST: 'ssh://user@host' }, undefined)).toBeUndefined();
+  });
+
+  it('a named context (--context, DOCKER_CONTEXT or the config) or a config that cannot be read: none', () => {
+    expect(localEngineSocket({ DOCKER_CONFIG: configDir(), DOCKER_HOST: 'unix:///x.sock' }, 'other')).toBeUndefined();
+    expect(localEngineSocket({ DOCKER_CONFIG: configDir(), DOCKER_CONTEXT: 'other' }, undefined)).toBeUndefined();
+    expect(localEngineSocket({ DOCKER_CONFIG: configDir({ currentContext: 'other' }) }, undefined)).toBeUndefined();
+    expect(localEngineSocket({ DOCKER_CONFIG: configDir(undefined, '{ not json') }, undefined)).toBeUndefined();
+  });
+});
+
+describe('EngineApi.get against an HTTP server on a unix socket', () => {
+  const socket = path.join(work, 'api.sock');
+  const seen: string[] = [];
+  let server: Server;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      const reply = (status: number, body: string) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
+      if (req.url?.startsWith('/ok')) return reply(200, JSON.stringify({ url: req.url }));
+      if (req.url === '/missing') return reply(404, JSON.stringify({ message: 'No such image' }));
+      if (req.url === '/broken') return reply(200, '{ not json');
+      return reply(500, JSON.stringify({ message: 'engine trouble' }));
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('answers 2xx and 404 with their JSON; the query is encoded', async () => {
+    const api = new EngineApi(socket);
+    const filters = JSON.stringify({ label: ['dev.sbx.sandbox=a b'] });
+    expect(await api.get('/ok', { all: '1', filters })).toEqual({ status: 200, body: { url: `/ok?all=1&filters=${encodeURIComponent(filters).replace(/%20/g, '+')}` } });
+    expect(await api.get('/missing')).toEqual({ status: 404, body: { message: 'No such image' } });
+  });
+
+  it('any other status, a body that is not JSON, or no engine at the socket: undefined (the CLI is asked instead)', async () => {
+    const api = new EngineApi(socket);
+    expect(await api.get('/error')).toBeUndefined();
+    expect(await api.get('/broken')).toBeUndefined();
+    expect(await new EngineApi(path.join(work, 'nothing.sock')).get('/ok')).toBeUndefined();
+  });
+});
