@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
-# SBX_DOCKER wrapper for the benchmark: records each docker argv (one line per call), then runs docker.
+# The benchmark's recording docker, found on PATH as `docker`: records each docker argv (one line per
+# call), then runs the real docker (SBX_BENCH_REAL_DOCKER).
 printf '%s\n' "$*" >> "${SBX_BENCH_LOG:?}"
-exec docker "$@"
+exec "${SBX_BENCH_REAL_DOCKER:?}" "$@"

@@ -4,7 +4,7 @@
 // ratios (these machines are noisy: only ratios count).
 //   node bench/run.mjs [--rounds N] [--sizes 1,5,10,20] [--many-rounds N] [--out docs/benchmarks.md]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,10 +97,16 @@ function cycle(label, containers, pause) {
   };
 }
 
+// The recording wrapper is found on PATH as `docker`, as the real one is: sbx then asks its read-only
+// questions of the engine's API (README, "Global options"), and only the docker processes it runs are counted.
+const countingPath = path.join(tmp, 'counting-bin');
+mkdirSync(countingPath, { recursive: true });
+symlinkSync(path.join(ROOT, 'bench/count-docker.sh'), path.join(countingPath, 'docker'));
+const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
 const counted = (argv) => {
   const log = path.join(tmp, `calls-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
-  const elapsed = sbx(argv, { SBX_DOCKER: path.join(ROOT, 'bench/count-docker.sh'), SBX_BENCH_LOG: log });
+  const elapsed = sbx(argv, { PATH: `${countingPath}:${process.env.PATH}`, SBX_BENCH_REAL_DOCKER: realDocker, SBX_BENCH_LOG: log });
   return { elapsed, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 };
 const MUTATING = /^(?:(?:--context \S+ )?)(run|create|start|stop|rm|rename|kill|volume (create|rm)|network (create|rm|connect|disconnect)|import|pull)\b/;
@@ -196,9 +202,9 @@ function renderReport(r) {
         ]
       : []),
     ['no-op re-apply (baseline: `node -e 0` + one `docker ps`)', ms(r.noop.wall), ms(r.noop.floor), r.noop.ratio.toFixed(2), '≤ 1.10', check(r.noop.ratio <= 1.1)],
-    ['no-op re-apply (docker calls / mutating)', `${r.noop.calls} / ${r.noop.mutating}`, '', '', '1 / 0', check(r.noop.calls === 1 && r.noop.mutating === 0)],
+    ['no-op re-apply (docker processes / mutating; its listing is an API request)', `${r.noop.calls} / ${r.noop.mutating}`, '', '', '≤ 1 / 0', check(r.noop.calls <= 1 && r.noop.mutating === 0)],
     ['sbx ls, 50 vs 1 sandboxes', `${ms(r.ls.fifty)} / ${ms(r.ls.one)}`, '', lsRatio.toFixed(2), '≤ 1.50', check(lsRatio <= 1.5)],
-    ['sbx ls docker invocations (50 / 1)', `${r.ls.callsFifty} / ${r.ls.callsOne}`, '', '', '≤ 3, constant', check(r.ls.callsFifty <= 3 && r.ls.callsFifty === r.ls.callsOne)],
+    ['sbx ls docker processes (50 / 1; its listing is an API request)', `${r.ls.callsFifty} / ${r.ls.callsOne}`, '', '', '≤ 3, constant', check(r.ls.callsFifty <= 3 && r.ls.callsFifty === r.ls.callsOne)],
     ['validate cold start vs node -e 0', ms(r.cold.sbx), ms(r.cold.node), r.cold.ratio.toFixed(2), '≤ 2.00', check(r.cold.ratio <= 2)],
   ];
   const header = '| measurement | sbx | baseline | ratio (median of pairs) | target | |\n|---|---|---|---|---|---|\n';
@@ -246,7 +252,9 @@ observation round a new sandbox needs (containers, networks, volumes, engine fac
 side), the \`docker ps\` before a delete (which makes it complete), and the locks. *+ listing rounds* adds
 what a tool that reconciles, rather than assumes that nothing exists, must ask before its two commands: that
 observation round and that \`docker ps\`, run by the script (\`handwritten.sh listings\`) in the same rounds;
-*sbx / (floor + Node + listings)* is left for parsing, validating, planning and locking.
+*sbx / (floor + Node + listings)* is left for parsing, validating, planning and locking. The script asks
+with the docker CLI, as any tool driving it must; sbx asks those read-only questions of the engine's API
+(README, "Global options"), a request instead of a docker process, so it can come in under that column.
 
 ${floorTable}
 ## N sandboxes in one command

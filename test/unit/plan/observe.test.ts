@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { L } from '../../../src/labels.js';
-import { containersPsArgs, observeContainersSelecting, printableSelector } from '../../../src/plan/observe.js';
+import { containersPsArgs, observe, observeContainers, observeContainersSelecting, printableSelector } from '../../../src/plan/observe.js';
 import { FakeDocker } from '../../helpers/fake-docker.js';
 
 const SEP = '\u001f';
@@ -31,5 +31,44 @@ describe('selecting containers by printed labels', () => {
     const format = docker.calls[0].at(-1)!;
     expect(format.endsWith(`{{.Label "team"}}${SEP}{{.Label "tier"}}`)).toBe(true);
     expect(docker.calls[0]).not.toContain('label=team=x');
+  });
+});
+
+describe("asking the engine's API first", () => {
+  const reader = (answer: (pathname: string, query: Record<string, string>) => unknown) => {
+    const cli = new FakeDocker(() => ({ stdout: '' }));
+    const asked: string[] = [];
+    const api = {
+      get: async <T>(pathname: string, query: Record<string, string> = {}) => {
+        asked.push(`${pathname} ${query.filters ?? ''}`);
+        const body = answer(pathname, query);
+        return body === undefined ? undefined : { status: 200, body: body as T };
+      },
+    };
+    return { docker: { api, run: cli.run.bind(cli) }, cli, asked };
+  };
+
+  it("an API answer is read as docker ps would print it: the container's own name, sbx's labels only, creation time in ISO 8601", async () => {
+    const { docker, cli, asked } = reader(() => [
+      { Id: 'c1', Names: ['/other/alias', '/sbx-a..main'], State: 'running', Status: 'Up 2 seconds', Created: 1764892800, Labels: { [L.sandbox]: 'a', [L.role]: 'container', [L.container]: 'main', [L.egress]: '', unrelated: 'x' } },
+    ]);
+    const containers = await observeContainers(docker, 'a', ['team=ci']);
+    expect(containers).toEqual([{ id: 'c1', name: 'sbx-a..main', state: 'running', status: 'Up 2 seconds', createdAt: '2025-12-05T00:00:00.000Z', labels: { [L.sandbox]: 'a', [L.role]: 'container', [L.container]: 'main' } }]);
+    expect(asked).toEqual([`/containers/json ${JSON.stringify({ label: [`${L.sandbox}=a`, 'team=ci'] })}`]);
+    expect(cli.calls).toEqual([]);
+  });
+
+  it('no API answer: the same question goes to the docker CLI', async () => {
+    const { docker, cli } = reader(() => undefined);
+    await observe(docker, 'a');
+    expect(cli.calls.map((c) => c.slice(0, 2).join(' ')).sort()).toEqual(['network ls', 'ps -a', 'volume ls']);
+  });
+
+  it('volumes and networks from the API, with a null volume list read as none', async () => {
+    const { docker, cli } = reader((pathname) => (pathname === '/volumes' ? { Volumes: null } : [{ Name: 'sbx-a', Labels: { [L.sandbox]: 'a', [L.role]: 'network' } }]));
+    const seen = await observe(docker, 'a');
+    expect(seen.volumes).toEqual([]);
+    expect(seen.networks).toEqual([{ name: 'sbx-a', labels: { [L.sandbox]: 'a', [L.role]: 'network' } }]);
+    expect(cli.calls).toEqual([]);
   });
 });
