@@ -7,8 +7,8 @@ import { observeContainers, type ObservedContainer } from '../plan/observe.js';
 
 /**
  * `sbx apply -f FILE` of a file whose last apply is on record (apply/applied-record.ts): one
- * `docker ps` (or the same question to the engine's API) shows whether the sandbox is still exactly what that apply left — the same container
- * ids, every one running. If so, the full apply would plan nothing (its plan is a function of the
+ * `docker ps` (or the same question to the engine's API) shows whether the sandbox is still exactly
+ * what that apply left — the same container ids, every one running. If so, the full apply would plan nothing (its plan is a function of the
  * manifest and of those containers' labels, which never change for an id), so this prints its
  * answer without loading the manifest machinery. Anything else, or any doubt, returns false and
  * the full apply runs.

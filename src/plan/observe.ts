@@ -52,9 +52,13 @@ export async function observeContainers(docker: DockerClient, sandboxId?: string
 }
 
 /** What the engine's API lists for that `docker ps`, or undefined when the CLI is to be asked. */
-async function containersFromApi(docker: DockerClient, sandboxId: string | undefined, selector: readonly string[]): Promise<ApiContainer[] | undefined> {
-  const filters = JSON.stringify({ label: [sandboxFilter(sandboxId), ...selector] });
-  const answer = await docker.api?.get<ApiContainer[]>('/containers/json', { all: '1', filters });
+function containersFromApi(docker: DockerClient, sandboxId: string | undefined, selector: readonly string[]): Promise<ApiContainer[] | undefined> {
+  return listFromApi<ApiContainer>(docker, '/containers/json', { all: '1', filters: JSON.stringify({ label: [sandboxFilter(sandboxId), ...selector] }) });
+}
+
+/** A listing endpoint's array, or undefined when the API gave none (no API, no answer, another shape). */
+async function listFromApi<T>(docker: DockerClient, pathname: string, query: Record<string, string>): Promise<T[] | undefined> {
+  const answer = await docker.api?.get<T[]>(pathname, query);
   return answer?.status === 200 && Array.isArray(answer.body) ? answer.body : undefined;
 }
 
@@ -145,14 +149,13 @@ async function observeObjects(docker: DockerClient, kind: 'network' | 'volume', 
   const filter = sandboxFilter(sandboxId);
   const listed = await objectsFromApi(docker, kind, filter);
   if (listed) return listed.map((o) => ({ name: o.Name, labels: pickLabels(OBJECT_LABELS, o.Labels) }));
-  const names = OBJECT_LABELS;
-  const { stdout } = await docker.run([kind, 'ls', '--filter', `label=${filter}`, '--format', ['{{.Name}}', labelFormat(names)].join(SEP)]);
+  const { stdout } = await docker.run([kind, 'ls', '--filter', `label=${filter}`, '--format', ['{{.Name}}', labelFormat(OBJECT_LABELS)].join(SEP)]);
   return stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => {
       const [name, ...vals] = line.split(SEP);
-      return { name, labels: labelsOf(names, vals) };
+      return { name, labels: labelsOf(OBJECT_LABELS, vals) };
     });
 }
 
@@ -164,10 +167,7 @@ interface ApiObject {
 /** `docker network ls` / `docker volume ls` as the engine's API lists them, or undefined (ask the CLI). */
 async function objectsFromApi(docker: DockerClient, kind: 'network' | 'volume', filter: string): Promise<ApiObject[] | undefined> {
   const filters = JSON.stringify({ label: [filter] });
-  if (kind === 'network') {
-    const answer = await docker.api?.get<ApiObject[]>('/networks', { filters });
-    return answer?.status === 200 && Array.isArray(answer.body) ? answer.body : undefined;
-  }
+  if (kind === 'network') return listFromApi<ApiObject>(docker, '/networks', { filters });
   const answer = await docker.api?.get<{ Volumes?: ApiObject[] | null }>('/volumes', { filters });
   return answer?.status === 200 && answer.body && typeof answer.body === 'object' ? (answer.body.Volumes ?? []) : undefined;
 }
