@@ -108,12 +108,12 @@ describe('executePlan rolls back a failure at any step', () => {
   const fresh = desiredSandbox(egressSandbox, opts);
   const steps = plan(fresh, { containers: [], networks: [], volumes: [] });
 
-  it('a new sandbox: the plan runs pause image and network, then the volume beside the infra container, then each container', () => {
+  it('a new sandbox: the plan runs pause image and network, then the infra container with the volume beside it, then each container', () => {
     expect(steps.map((s) => `${s.phase}: ${s.action} ${s.resource}`)).toEqual([
       'prepare: build image sbx-pause:1',
       'prepare: create network sbx-demo',
-      'infra: create volume shared (sbx-demo..shared.7815d3a0)',
       'infra: create infra container',
+      'infra: create volume shared (sbx-demo..shared.7815d3a0)',
       'containers: create container writer',
       'containers: create container reader',
     ]);
