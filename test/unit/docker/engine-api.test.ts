@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineApi, localEngineSocket } from '../../../src/docker/engine-api.js';
+import { EngineApi, localEngineSocket, parseResponse } from '../../../src/docker/engine-api.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'sbx-engine-api-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -48,6 +48,7 @@ describe('EngineApi.get against an HTTP server on a unix socket', () => {
       if (req.url?.startsWith('/ok')) return reply(200, JSON.stringify({ url: req.url }));
       if (req.url === '/missing') return reply(404, JSON.stringify({ message: 'No such image' }));
       if (req.url === '/broken') return reply(200, '{ not json');
+      if (req.url === '/big') return reply(200, JSON.stringify(Array.from({ length: 20000 }, (_, i) => ({ Id: `c${i}`, Labels: { 'dev.sbx.sandbox': 'x'.repeat(40) } }))));
       return reply(500, JSON.stringify({ message: 'engine trouble' }));
     });
     await new Promise<void>((resolve) => server.listen(socket, resolve));
@@ -61,10 +62,33 @@ describe('EngineApi.get against an HTTP server on a unix socket', () => {
     expect(await api.get('/missing')).toEqual({ status: 404, body: { message: 'No such image' } });
   });
 
+  it('a body of many reads (a listing of 20,000 containers) arrives whole', async () => {
+    const answer = await new EngineApi(socket).get<{ Id: string }[]>('/big');
+    expect(answer?.body).toHaveLength(20000);
+    expect(answer?.body[19999].Id).toBe('c19999');
+  });
+
   it('any other status, a body that is not JSON, or no engine at the socket: undefined (the CLI is asked instead)', async () => {
     const api = new EngineApi(socket);
     expect(await api.get('/error')).toBeUndefined();
     expect(await api.get('/broken')).toBeUndefined();
     expect(await new EngineApi(path.join(work, 'nothing.sock')).get('/ok')).toBeUndefined();
+  });
+});
+
+describe('parseResponse: only a whole, plain answer is taken', () => {
+  const raw = (head: string, body: string) => Buffer.from(`${head}\r\n\r\n${body}`);
+
+  it('a 2xx or 404 with JSON of its declared length', () => {
+    expect(parseResponse(raw('HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: 8', '{"a":[]}'))).toEqual({ status: 200, body: { a: [] } });
+    expect(parseResponse(raw('HTTP/1.1 404 Not Found', '{"message":"No such image"}'))).toEqual({ status: 404, body: { message: 'No such image' } });
+  });
+
+  it('a cut-off body, a chunked one, another status or no end of headers: undefined (the CLI is asked)', () => {
+    expect(parseResponse(raw('HTTP/1.0 200 OK\r\nContent-Length: 20', '{"a":[]}'))).toBeUndefined();
+    expect(parseResponse(raw('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked', '8\r\n{"a":[]}\r\n0\r\n\r\n'))).toBeUndefined();
+    expect(parseResponse(raw('HTTP/1.0 500 Internal Server Error', '{}'))).toBeUndefined();
+    expect(parseResponse(raw('HTTP/1.0 301 Moved', '{}'))).toBeUndefined();
+    expect(parseResponse(Buffer.from('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n'))).toBeUndefined();
   });
 });
