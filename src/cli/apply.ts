@@ -30,6 +30,9 @@ export async function run(ctx: Ctx, flags: ApplyFlags): Promise<void> {
   const format = ctx.format('table', ['table', 'wide', 'json', 'yaml', 'name']);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const limit = parseConcurrency(flags.concurrency);
+  // The engine facts (`docker info`, the slowest question of a new sandbox's observation round, ~25 ms)
+  // are asked while the manifests load; the round takes the answer.
+  ctx.docker.api?.prefetch?.('/info');
   const inputs: InputText[] = [];
   const loaded = await loadWithWarnings(ctx, flags.filename, (input) => inputs.push(input));
   const fingerprint = recordable(flags.filename, inputs, loaded);

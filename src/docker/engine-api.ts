@@ -17,32 +17,62 @@ export interface ApiAnswer<T> {
 export interface EngineReader {
   /** undefined when the engine could not be asked: the caller runs the CLI, whose error says why. */
   get<T>(pathname: string, query?: Record<string, string>): Promise<ApiAnswer<T> | undefined>;
+  /**
+   * Ask now what the next get of `pathname` (without a query) will take: only for engine facts, which
+   * no sbx command changes, never for a listing (that is asked under the sandbox's lock). Until taken,
+   * the request does not keep the process alive.
+   */
+  prefetch?(pathname: string): void;
+}
+
+interface Request {
+  answer: Promise<ApiAnswer<unknown> | undefined>;
+  ref(): void;
 }
 
 export class EngineApi implements EngineReader {
+  private readonly early = new Map<string, Request>();
+
   constructor(readonly socketPath: string) {}
 
-  /**
-   * One HTTP/1.0 request on a connection of its own: the engine answers without chunking and closes,
-   * so the body is everything after the headers. The request is written, not ended: a client that
-   * half-closes is taken by Go's server for one that went away, and the request is cancelled. node:net instead of node:http: loading http's
-   * modules and its agent's first request took ~14 ms of every command's start (README "Benchmarks");
-   * net is loaded anyway, for child_process.
-   */
   get<T>(pathname: string, query: Record<string, string> = {}): Promise<ApiAnswer<T> | undefined> {
+    const early = Object.keys(query).length === 0 ? this.early.get(pathname) : undefined;
+    if (early) this.early.delete(pathname);
+    const req = early ?? this.request(pathname, query);
+    req.ref();
+    return req.answer as Promise<ApiAnswer<T> | undefined>;
+  }
+
+  prefetch(pathname: string): void {
+    if (this.early.has(pathname)) return;
+    const req = this.request(pathname, {});
+    this.early.set(pathname, req);
+  }
+
+  /**
+   * One HTTP/1.0 request on a connection of its own, unref'd until get() takes it: the engine answers
+   * without chunking and closes, so the body is everything after the headers. The request is written,
+   * not ended: a client that half-closes is taken by Go's server for one that went away, and the
+   * request is cancelled. node:net instead of node:http: loading http's modules and its agent's first
+   * request took ~14 ms of every command's start (README "Benchmarks"); net is loaded anyway, for
+   * child_process.
+   */
+  private request(pathname: string, query: Record<string, string>): Request {
     const search = new URLSearchParams(query).toString();
     // Loaded on first use, so that commands that never ask Docker (validate) do not pay for it. Node
     // before 20.16 has no getBuiltinModule: there the CLI is asked.
     const net = (process.getBuiltinModule as ((id: 'node:net') => typeof import('node:net')) | undefined)?.('node:net');
-    if (!net) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
+    if (!net) return { answer: Promise.resolve(undefined), ref: () => undefined };
+    const socket = net.createConnection(this.socketPath);
+    socket.unref();
+    const answer = new Promise<ApiAnswer<unknown> | undefined>((resolve) => {
       const chunks: Buffer[] = [];
-      const socket = net.createConnection(this.socketPath);
       socket.on('connect', () => socket.write(`GET ${search ? `${pathname}?${search}` : pathname} HTTP/1.0\r\nHost: docker\r\n\r\n`));
       socket.on('data', (c: Buffer) => chunks.push(c));
       socket.on('error', () => resolve(undefined));
-      socket.on('end', () => resolve(parseResponse<T>(Buffer.concat(chunks))));
+      socket.on('end', () => resolve(parseResponse(Buffer.concat(chunks))));
     });
+    return { answer, ref: () => socket.ref() };
   }
 }
 

@@ -1,10 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineApi, localEngineSocket, parseResponse } from '../../../src/docker/engine-api.js';
 
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const work = mkdtempSync(path.join(tmpdir(), 'sbx-engine-api-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -48,18 +51,51 @@ describe('EngineApi.get against an HTTP server on a unix socket', () => {
       if (req.url?.startsWith('/ok')) return reply(200, JSON.stringify({ url: req.url }));
       if (req.url === '/missing') return reply(404, JSON.stringify({ message: 'No such image' }));
       if (req.url === '/broken') return reply(200, '{ not json');
+      if (req.url === '/hang') return; // never answers
       if (req.url === '/big') return reply(200, JSON.stringify(Array.from({ length: 20000 }, (_, i) => ({ Id: `c${i}`, Labels: { 'dev.sbx.sandbox': 'x'.repeat(40) } }))));
       return reply(500, JSON.stringify({ message: 'engine trouble' }));
     });
     await new Promise<void>((resolve) => server.listen(socket, resolve));
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
 
   it('answers 2xx and 404 with their JSON; the query is encoded', async () => {
     const api = new EngineApi(socket);
     const filters = JSON.stringify({ label: ['dev.sbx.sandbox=a b'] });
     expect(await api.get('/ok', { all: '1', filters })).toEqual({ status: 200, body: { url: `/ok?all=1&filters=${encodeURIComponent(filters).replace(/%20/g, '+')}` } });
     expect(await api.get('/missing')).toEqual({ status: 404, body: { message: 'No such image' } });
+  });
+
+  it('prefetch: the next get of that path (without a query) takes the answer asked before; later gets ask again', async () => {
+    const api = new EngineApi(socket);
+    const asked = () => seen.filter((u) => u === '/ok/facts').length;
+    api.prefetch('/ok/facts');
+    api.prefetch('/ok/facts');
+    await expect.poll(asked).toBe(1);
+    expect(await api.get('/ok/facts', { all: '1' })).toEqual({ status: 200, body: { url: '/ok/facts?all=1' } });
+    expect(await api.get('/ok/facts')).toEqual({ status: 200, body: { url: '/ok/facts' } });
+    expect(asked()).toBe(1);
+    expect(await api.get('/ok/facts')).toEqual({ status: 200, body: { url: '/ok/facts' } });
+    expect(asked()).toBe(2);
+  });
+
+  it('a prefetch nobody takes does not keep the process alive (the engine never answers)', async () => {
+    const module = path.join(ROOT, 'dist/docker/engine-api.js');
+    if (!existsSync(module)) throw new Error('dist/ is missing: run npm run build first');
+    const code = `import { EngineApi } from ${JSON.stringify(module)}; new EngineApi(${JSON.stringify(socket)}).prefetch('/hang'); setTimeout(() => {}, 300);`;
+    const before = seen.filter((u) => u === '/hang').length;
+    const t0 = Date.now();
+    // Asynchronous: the server answering in this process must keep running.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const [status] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(killer);
+    expect(status).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(seen.filter((u) => u === '/hang').length).toBe(before + 1);
   });
 
   it('a body of many reads (a listing of 20,000 containers) arrives whole', async () => {
