@@ -23,8 +23,6 @@ export interface PlanFacts {
   imageSteps?: PlanStep[];
 }
 
-const INFRA_WHAT = 'create infra container';
-
 const docker = (args: string[], what: string, extra: Partial<Extract<Command, { kind: 'docker' }>> = {}): Command => ({ kind: 'docker', args, what, ...extra });
 
 /** Every step of the plan with its final commands. Pure: the same inputs give the same steps. */
@@ -57,19 +55,14 @@ export function realisePlan(plan: Plan, desired: DesiredSandbox, facts: PlanFact
       undo: [],
     });
   }
+  // Steps of a phase start side by side in plan order, and only a run's first docker call is spawned at
+  // once (later ones wait for the launcher's bash): the infra container, the long call of its phase,
+  // goes before the volumes created beside it.
+  const isInfraStep = (s: PlanStep) => s.run.some((c) => c.kind === 'docker' && c.printsIdOf === desired.infra.name);
   return PHASES.flatMap((phase) => {
     const mine = out.filter((s) => s.phase === phase);
-    return phase === 'infra' ? [...mine.filter(createsInfraContainer), ...mine.filter((s) => !createsInfraContainer(s))] : mine;
+    return phase === 'infra' ? [...mine.filter(isInfraStep), ...mine.filter((s) => !isInfraStep(s))] : mine;
   });
-}
-
-/**
- * Steps of a phase start side by side in plan order, and only a run's first docker call is spawned at
- * once (later ones wait for the launcher's bash to start): the infra container, the long call of its
- * phase, goes before the volumes created beside it.
- */
-function createsInfraContainer(s: PlanStep): boolean {
-  return s.run.some((c) => c.kind === 'docker' && c.what === INFRA_WHAT);
 }
 
 /**
@@ -112,7 +105,7 @@ function commands(s: Exclude<Step, { kind: 'remove-container' }>, d: DesiredSand
       const args = infraCreateArgs(d.infra, d.network?.name, f.pauseImage);
       return {
         phase: 'infra',
-        run: [docker(['run', '--detach', '--pull', 'never', ...args.slice(1)], INFRA_WHAT, { printsIdOf: d.infra.name })],
+        run: [docker(['run', '--detach', '--pull', 'never', ...args.slice(1)], 'create infra container', { printsIdOf: d.infra.name })],
         undo: [docker(removeContainersArgs([d.infra.name]), 'remove infra container')],
       };
     }
